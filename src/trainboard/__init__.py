@@ -1,0 +1,38 @@
+"""trainboard: fast, lossless training dashboards for PyTorch.
+
+``from trainboard import SummaryWriter`` is a drop-in for
+``torch.utils.tensorboard.SummaryWriter`` and ``tensorboardX.SummaryWriter``.
+Importing trainboard loads neither torch, numpy, PIL nor protobuf; they are
+imported when first needed.
+"""
+
+from trainboard.errors import (
+    CorruptRecordError as CorruptRecordError,
+)
+from trainboard.errors import (
+    MissingDependencyError as MissingDependencyError,
+)
+from trainboard.errors import (
+    RecordError as RecordError,
+)
+from trainboard.errors import (
+    TrainboardError as TrainboardError,
+)
+from trainboard.errors import (
+    WriterError as WriterError,
+)
+from trainboard.writer import FileWriter as FileWriter
+from trainboard.writer import SummaryWriter as SummaryWriter
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "CorruptRecordError",
+    "FileWriter",
+    "MissingDependencyError",
+    "RecordError",
+    "SummaryWriter",
+    "TrainboardError",
+    "WriterError",
+    "__version__",
+]

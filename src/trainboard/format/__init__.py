@@ -1,0 +1,1 @@
+"""The bytes on disk: TFRecord framing, event files and one module per data kind."""

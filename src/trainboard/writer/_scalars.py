@@ -1,0 +1,200 @@
+"""``add_scalar``, ``add_scalars``, ``add_tensor`` and ``export_scalars_to_json``."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+from trainboard.writer._base import WriterBase
+from trainboard.writer._convert import check_tag, scalar_of, step_of, to_numpy, walltime_of
+from trainboard.writer._worker import OP_SCALAR
+
+__all__ = ["ScalarMethods"]
+
+_time = time.time
+
+
+class ScalarMethods(WriterBase):
+    """Scalar logging; mixed into :class:`~trainboard.SummaryWriter`."""
+
+    _export_offsets: dict[str, int]
+
+    def add_scalar(
+        self,
+        tag: str,
+        scalar_value: Any,
+        global_step: Any = None,
+        walltime: Any = None,
+        new_style: bool = False,
+        double_precision: bool = False,
+    ) -> None:
+        """Log one number.
+
+        Args:
+            tag: Series name, e.g. ``"loss/train"``; the part before ``/`` groups cards.
+            scalar_value: A Python number, numpy value or one-element tensor. A CUDA
+                tensor is read by the background writer, so the call does not
+                synchronize the device. NaN and infinities are written as they are.
+            global_step: Step (x value). When omitted, the tag's values are numbered
+                0, 1, 2, ... in call order (torch writes step 0 every time, which
+                TensorBoard collapses to a single point).
+            walltime: Seconds since the epoch; defaults to now.
+            new_style: Write a rank-0 tensor with plugin metadata instead of
+                ``simple_value`` (torch's option; both display the same).
+            double_precision: With ``new_style``, store a float64 tensor.
+
+        Example::
+
+            for step in range(100):
+                writer.add_scalar("loss/train", 1 / (step + 1), step)
+        """
+        fast = self._fast
+        # Fast path: a str tag, a float/int value, an int or absent step, no new_style.
+        if (
+            fast is not None
+            and type(tag) is str
+            and tag
+            and (type(scalar_value) is float or type(scalar_value) is int)
+            and (global_step is None or type(global_step) is int)
+            and walltime is None
+            and not new_style
+        ):
+            pending = fast[0]
+            pending.append(
+                (OP_SCALAR, fast[1], tag, scalar_value, global_step, _time(), False, False)
+            )
+            if len(pending) >= fast[2]:
+                fast[3].after_append()
+            return
+        self._add_scalar_checked(
+            tag, scalar_value, global_step, walltime, new_style, double_precision, None
+        )
+
+    def _add_scalar_checked(
+        self,
+        tag: Any,
+        scalar_value: Any,
+        global_step: Any,
+        walltime: Any,
+        new_style: bool,
+        double_precision: bool,
+        run: str | None,
+    ) -> None:
+        check_tag(tag)
+        value = scalar_of(scalar_value)
+        step = step_of(global_step)
+        wall = walltime_of(walltime, _time())
+        target = self._target(run)
+        if target is not None:
+            worker, file = target
+            item = (
+                OP_SCALAR,
+                file,
+                tag,
+                value,
+                step,
+                wall,
+                bool(new_style),
+                bool(double_precision),
+            )
+            worker.submit(item)
+
+    def add_scalars(
+        self,
+        main_tag: str,
+        tag_scalar_dict: dict[str, Any],
+        global_step: Any = None,
+        walltime: Any = None,
+    ) -> None:
+        """Log several series drawn on one chart named ``main_tag``.
+
+        As in torch, each key becomes a sub-run ``<log_dir>/<main_tag with / as _>_<key>``
+        holding the series under the tag ``main_tag`` (tensorboardX nests them as
+        ``<main_tag>/<key>`` instead; trainboard follows torch). trainboard's board
+        draws the group as one multi-line card and lists the sub-runs under their
+        parent run.
+
+        Example::
+
+            writer.add_scalars("loss", {"train": 0.3, "val": 0.4}, step)
+        """
+        check_tag(main_tag, "main_tag")
+        if not isinstance(tag_scalar_dict, dict):
+            raise TypeError(
+                f"tag_scalar_dict must be a dict of {{name: number}}, got "
+                f"{type(tag_scalar_dict).__name__} {tag_scalar_dict!r}"
+            )
+        wall = walltime_of(walltime, _time())
+        values = {
+            check_tag(key, "tag_scalar_dict key"): scalar_of(v, f"tag_scalar_dict[{key!r}]")
+            for key, v in tag_scalar_dict.items()
+        }
+        prefix = main_tag.replace("/", "_")
+        for key, value in values.items():
+            self._add_scalar_checked(
+                main_tag, value, global_step, wall, False, False, f"{prefix}_{key}"
+            )
+
+    def add_tensor(
+        self, tag: str, tensor: Any, global_step: Any = None, walltime: Any = None
+    ) -> None:
+        """Log a whole tensor under the ``tensor`` plugin name (torch's ``add_tensor``).
+
+        No dashboard draws these; they are kept for programs that read them back.
+        """
+        from trainboard.format.kinds.tensor import typed_tensor_value
+
+        check_tag(tag)
+        array = to_numpy(tensor, "tensor").copy()
+        self._submit_values(
+            tag,
+            lambda: [typed_tensor_value(tag, array)],
+            global_step,
+            walltime,
+            nbytes=array.nbytes,
+        )
+
+    def export_scalars_to_json(self, path: str | os.PathLike[str]) -> None:
+        """Write every scalar logged since the last export to ``path`` as JSON.
+
+        The format is tensorboardX's, ``{"<run dir>/<tag>": [[wall_time, step, value], ...]}``,
+        but it covers ``add_scalar`` as well as ``add_scalars`` and costs no memory while
+        training: the values are read back from the event files this writer wrote.
+        """
+        from trainboard.format.kinds import scalar
+        from trainboard.format.proto.event_pb2 import Event
+        from trainboard.format.record import iter_records
+
+        self.flush()
+        if not hasattr(self, "_export_offsets"):
+            self._export_offsets = {}
+        exported: dict[str, list[list[float]]] = {}
+        for run_dir, writer in self.all_writers.items():
+            for event_path in writer._paths:
+                if not os.path.exists(event_path):
+                    continue
+                start = self._export_offsets.get(event_path, 0)
+                with open(event_path, "rb") as f:
+                    end = start
+                    for offset, data in iter_records(f, start=start):
+                        end = offset + len(data) + 16
+                        event = Event.FromString(data)
+                        for value in event.summary.value:
+                            if not (
+                                value.HasField("simple_value")
+                                or value.metadata.plugin_data.plugin_name == scalar.PLUGIN_NAME
+                            ):
+                                continue
+                            try:
+                                number = scalar.decode(value)
+                            except ValueError:
+                                continue
+                            key = f"{run_dir}/{value.tag}"
+                            exported.setdefault(key, []).append(
+                                [event.wall_time, event.step, number]
+                            )
+                self._export_offsets[event_path] = end
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(exported, f)

@@ -1,0 +1,431 @@
+"""The background writer: one thread turns queued items into records in event files.
+
+The calling thread only appends a tuple to a ``deque`` (atomic under the GIL);
+building protobufs, encoding PNG/WAV/GIF, CRCs and file I/O all happen here.
+
+Invariants:
+- Items are processed in the order they were queued, so ``flush()`` (a marker
+  item) returns only after everything queued before it is written.
+- What is queued is bounded: by ``max_pending`` items and ``MAX_PENDING_BYTES`` of
+  large payloads. When full, ``on_full="block"`` makes the caller wait for the
+  worker and ``on_full="drop"`` drops the new item and counts it in ``dropped``.
+- An exception while encoding or writing is kept and re-raised (once) on the
+  caller's next call; the worker goes on with the next item.
+- Files are opened unbuffered and written a whole batch of records at a time, so
+  no bytes sit in a user-space buffer: after ``fork()`` the child cannot write a
+  duplicate of the parent's pending data, and a reader never sees a record that a
+  later write would complete except at the very end of a batch being written.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from google_crc32c import value as crc32c
+
+from trainboard.errors import WriterError
+from trainboard.format.crc32c import MASK_DELTA
+from trainboard.format.kinds import scalar
+from trainboard.format.kinds._wire import PACK_DOUBLE, PACK_FLOAT, encode_varint
+from trainboard.format.record import HEADER_SIZE, encode_record
+
+__all__ = [
+    "MAX_PENDING_BYTES",
+    "OP_CALL",
+    "OP_CLOSE",
+    "OP_EVENT",
+    "OP_FLUSH",
+    "OP_SCALAR",
+    "OP_VALUES",
+    "WRITE_INTERVAL",
+    "EventFile",
+    "Worker",
+]
+
+# Item layouts (the first element is the op code):
+OP_SCALAR = 0  # (op, file, tag, value, step|None, wall_time, new_style, double_precision)
+OP_VALUES = (
+    1  # (op, file, step_key, build, step|None, wall_time, nbytes); build() -> Summary.Values
+)
+OP_EVENT = 2  # (op, file, build, nbytes); build() -> a complete Event
+OP_CALL = 3  # (op, fn, description, nbytes); fn() runs on the worker (e.g. projector files)
+OP_FLUSH = 4  # (op, done: threading.Event, fsync: bool)
+OP_CLOSE = 5  # (op, file, done: threading.Event)
+
+WRITE_INTERVAL = 0.5  # seconds between writes of whatever is pending: readers see points within it
+MAX_PENDING_BYTES = 512 * 1024 * 1024  # large payloads (images, arrays) queued at most
+_CHUNK = 4096  # items encoded between two writes, bounding the batch held in memory
+_LOW_WATER = 0.5  # a blocked caller resumes once the queue is down to this fraction
+
+
+class EventFile:
+    """One event file: created with its ``file_version`` record, then appended to."""
+
+    def __init__(self, logdir: str, filename_suffix: str = "") -> None:
+        from trainboard.format.event import event_filename, file_version_event
+
+        os.makedirs(logdir, exist_ok=True)
+        self.logdir = logdir
+        self.path = os.path.join(logdir, event_filename(filename_suffix))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_BINARY", 0)
+        self._fd: int | None = os.open(self.path, flags, 0o644)
+        self.pid = os.getpid()
+        self.tag_prefixes: dict[str, bytes] = {}  # scalar fast path: tag -> encoded event tail
+        self.auto_steps: dict[str, int] = {}  # tag -> next step for calls without global_step
+        self.write(encode_record(file_version_event(time.time()).SerializeToString()))
+
+    @property
+    def closed(self) -> bool:
+        return self._fd is None
+
+    def next_auto_step(self, key: str) -> int:
+        step = self.auto_steps.get(key, 0)
+        self.auto_steps[key] = step + 1
+        return step
+
+    def write(self, data: bytes) -> None:
+        if self._fd is None:
+            raise WriterError(f"event file {self.path!r} is closed")
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+
+    def sync(self) -> None:
+        if self._fd is not None:
+            os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def abandon(self) -> None:
+        """Forget the descriptor without touching the file (after ``fork()``, in the child)."""
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+
+class Worker:
+    """A queue of items and the daemon thread that writes them.
+
+    ``owner`` is told (through ``owner._invalidate_fast()``, held weakly) when an
+    error is waiting, so the writer's fast paths fall back to the checking path.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_queue: int = 10,
+        max_pending: int = 1_000_000,
+        on_full: str = "block",
+        flush_secs: float = 120.0,
+        owner: Any = None,
+    ) -> None:
+        if on_full not in ("block", "drop"):
+            raise ValueError(f"on_full must be 'block' or 'drop', got {on_full!r}")
+        if max_pending < 1:
+            raise ValueError(
+                f"max_pending must be a positive number of events, got {max_pending!r}"
+            )
+        self.pending: deque[tuple[Any, ...]] = deque()
+        self.wake_at = max(1, int(max_queue))
+        self.max_pending = int(max_pending)
+        self.on_full = on_full
+        self.flush_secs = float(flush_secs)
+        self.error: BaseException | None = None
+        self.dropped = 0
+        self._pending_bytes = 0
+        self._bytes_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = False
+        self._files: set[EventFile] = set()
+        self._last_sync = time.monotonic()
+        self._owner = weakref.ref(owner) if owner is not None else None
+        self._thread = threading.Thread(target=self._run, name="trainboard-writer", daemon=True)
+        self._thread.start()
+
+    # ----------------------------------------------------------------- caller side
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def raise_error(self) -> None:
+        """Re-raise (once) an error the worker met since the last call."""
+        error = self.error
+        if error is not None:
+            self.error = None
+            raise error
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def after_append(self) -> None:
+        """Called by the fast paths once ``len(pending) >= wake_at``."""
+        if len(self.pending) >= self.max_pending:
+            self._wait_for_room()
+        elif not self._wake.is_set():
+            self._wake.set()
+
+    def submit(self, item: tuple[Any, ...], nbytes: int = 0) -> bool:
+        """Queue ``item``; return False if it was dropped (``on_full="drop"``)."""
+        self.raise_error()
+        full = len(self.pending) >= self.max_pending or (
+            nbytes and self._pending_bytes + nbytes > MAX_PENDING_BYTES and self._pending_bytes
+        )
+        if full:
+            if self.on_full == "drop":
+                self.dropped += 1
+                return False
+            self._wait_for_room(nbytes)
+        if nbytes:
+            with self._bytes_lock:
+                self._pending_bytes += nbytes
+        self.pending.append(item)
+        if len(self.pending) >= self.wake_at:
+            self._wake.set()
+        return True
+
+    def _wait_for_room(self, nbytes: int = 0) -> None:
+        if self.on_full == "drop" and not nbytes:
+            # The fast path appended before checking: take its item back off (only a
+            # scalar: a flush marker queued meanwhile by another thread must stay).
+            try:
+                item = self.pending.pop()
+            except IndexError:
+                return
+            if item[0] == OP_SCALAR:
+                self.dropped += 1
+            else:
+                self.pending.append(item)
+            return
+        low = int(self.max_pending * _LOW_WATER)
+        while (len(self.pending) > low or self._pending_bytes + nbytes > MAX_PENDING_BYTES) and (
+            self.pending or self._pending_bytes
+        ):
+            self._wake.set()
+            if not self._thread.is_alive():
+                raise WriterError("the background writer thread is not running")
+            time.sleep(0.001)
+
+    def register(self, file: EventFile) -> None:
+        self._files.add(file)
+
+    def flush(self, *, fsync: bool = False, timeout: float | None = None) -> None:
+        """Return once every item queued before this call is written."""
+        self.raise_error()
+        done = threading.Event()
+        self.pending.append((OP_FLUSH, done, fsync))
+        self._wait(done, timeout)
+        self.raise_error()
+
+    def close_file(self, file: EventFile) -> None:
+        done = threading.Event()
+        self.pending.append((OP_CLOSE, file, done))
+        self._wait(done, None)
+
+    def stop(self) -> None:
+        """Write everything, close every file and end the thread. Idempotent."""
+        if self._thread.is_alive():
+            done = threading.Event()
+            self.pending.append((OP_FLUSH, done, True))
+            self._stopping = True
+            self._wait(done, None)
+            self._thread.join()
+        for file in list(self._files):
+            file.close()
+        self._files.clear()
+
+    def _wait(self, done: threading.Event, timeout: float | None) -> None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self._wake.set()
+        while not done.wait(0.05):
+            if not self._thread.is_alive():
+                if done.is_set():
+                    return
+                raise WriterError("the background writer thread is not running")
+            if deadline is not None and time.monotonic() > deadline:
+                raise WriterError(f"flush did not finish within {timeout} s")
+            self._wake.set()
+
+    # ----------------------------------------------------------------- worker side
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(WRITE_INTERVAL)
+            self._wake.clear()
+            stopping = self._stopping
+            self._drain()
+            if stopping and not self.pending:
+                return
+            if time.monotonic() - self._last_sync >= self.flush_secs:
+                self._sync_all()
+
+    def _sync_all(self) -> None:
+        self._last_sync = time.monotonic()
+        for file in list(self._files):
+            try:
+                file.sync()
+            except OSError as exc:
+                self._record_error(exc, f"syncing {file.path!r}")
+
+    def _drain(self) -> None:
+        pending = self.pending
+        while pending:
+            batches: dict[EventFile, list[bytes]] = {}
+            freed = 0
+            for _ in range(_CHUNK):
+                try:
+                    item = pending.popleft()
+                except IndexError:
+                    break
+                op = item[0]
+                if op == OP_SCALAR:
+                    try:
+                        record = _scalar_record(item)
+                    except Exception as exc:
+                        self._record_error(exc, f"add_scalar for tag {item[2]!r}")
+                        continue
+                    file = item[1]
+                    records = batches.get(file)
+                    if records is None:
+                        records = batches[file] = []
+                    records.append(record)
+                elif op < OP_FLUSH:
+                    freed += item[-1]
+                    self._process(item, batches)
+                else:
+                    self._write(batches)
+                    batches = {}
+                    self._control(item)
+            self._write(batches)
+            if freed:
+                with self._bytes_lock:
+                    self._pending_bytes -= freed
+
+    def _process(self, item: tuple[Any, ...], batches: dict[EventFile, list[bytes]]) -> None:
+        op = item[0]
+        try:
+            if op == OP_VALUES:
+                _, file, step_key, build, step, wall_time, _n = item
+                values = build()
+                if step is None:
+                    step = file.next_auto_step(step_key)
+                data = _event_bytes(wall_time, step, values)
+                batches.setdefault(file, []).append(encode_record(data))
+            elif op == OP_EVENT:
+                _, file, build, _n = item
+                event = build()
+                data = event if isinstance(event, bytes) else event.SerializeToString()
+                batches.setdefault(file, []).append(encode_record(data))
+            else:
+                _, fn, _description, _n = item
+                self._write(batches)
+                batches.clear()
+                fn()
+        except Exception as exc:
+            what = item[2] if op == OP_VALUES else (item[2] if op == OP_CALL else "event")
+            self._record_error(exc, f"tag {what!r}" if op == OP_VALUES else str(what))
+
+    def _control(self, item: tuple[Any, ...]) -> None:
+        if item[0] == OP_FLUSH:
+            _, done, fsync = item
+            if fsync:
+                self._sync_all()
+            done.set()
+        else:
+            _, file, done = item
+            try:
+                file.close()
+            except OSError as exc:
+                self._record_error(exc, f"closing {file.path!r}")
+            self._files.discard(file)
+            done.set()
+
+    def _write(self, batches: dict[EventFile, list[bytes]]) -> None:
+        for file, records in batches.items():
+            try:
+                file.write(b"".join(records))
+            except OSError as exc:
+                self._record_error(exc, f"writing {len(records)} records to {file.path!r}")
+
+    def _record_error(self, exc: BaseException, what: str) -> None:
+        if self.error is None:
+            error = WriterError(f"trainboard's background writer failed on {what}: {exc}")
+            error.__cause__ = exc
+            self.error = error
+        owner = self._owner() if self._owner is not None else None
+        if owner is not None:
+            owner._invalidate_fast()
+
+
+_LENGTH_HEADERS: dict[int, bytes] = {}  # record length -> its 12-byte framing header
+_PACK_U32 = struct.Struct("<I").pack
+_ZERO = PACK_DOUBLE(0.0)
+_SMALL_VARINTS = [bytes((n,)) for n in range(128)]
+
+
+def _scalar_record(item: tuple[Any, ...]) -> bytes:
+    """The framed record of one ``OP_SCALAR`` item: the hot loop of the writer.
+
+    Equivalent to ``encode_record(scalar.encode_event(...))`` with the per-tag
+    prefix and the per-length record header cached.
+    """
+    _, file, tag, value, step, wall_time, new_style, double_precision = item
+    if type(value) is not float:
+        value = float(value)  # ints, and 0-dim device tensors whose read was deferred
+    if step is None:
+        step = file.next_auto_step(tag)
+    if new_style:
+        proto = scalar.scalar_value(tag, value, new_style=True, double_precision=double_precision)
+        return encode_record(_event_bytes(wall_time, step, [proto]))
+    prefix = file.tag_prefixes.get(tag)
+    if prefix is None:
+        if len(file.tag_prefixes) > 100_000:
+            file.tag_prefixes.clear()
+        prefix = file.tag_prefixes[tag] = scalar.event_tail_prefix(tag)
+    wall = PACK_DOUBLE(wall_time)
+    head = b"" if wall == _ZERO else b"\x09" + wall
+    if step:
+        head += b"\x10" + (_SMALL_VARINTS[step] if 0 < step < 128 else encode_varint(step))
+    try:
+        data = head + prefix + PACK_FLOAT(value)
+    except OverflowError:
+        data = scalar.encode_event(prefix, value, step, wall_time)
+    n = len(data)
+    header = _LENGTH_HEADERS.get(n)
+    if header is None:
+        header = _LENGTH_HEADERS[n] = encode_record(b"\0" * n)[:HEADER_SIZE]
+    crc = crc32c(data)
+    return header + data + _PACK_U32((((crc >> 15) | (crc << 17)) + MASK_DELTA) & 0xFFFFFFFF)
+
+
+def _event_bytes(wall_time: float, step: int, values: Iterable[Any]) -> bytes:
+    """Serialize an Event holding ``values`` (our ``Summary.Value`` protos or any duck-typed ones)."""
+    from trainboard.format.proto.event_pb2 import Event
+    from trainboard.format.proto.summary_pb2 import Summary
+
+    summary = Summary()
+    for value in values:
+        if isinstance(value, Summary.Value):
+            summary.value.append(value)
+        else:  # a Summary.Value from another protobuf module (tensorboard's, tensorboardX's)
+            summary.value.add().ParseFromString(value.SerializeToString())
+    return Event(wall_time=wall_time, step=step, summary=summary).SerializeToString()
+
+
+def build_values(*values: Any) -> Callable[[], list[Any]]:
+    """A ``build`` callable returning already-built values (for cheap, caller-built protos)."""
+    return lambda: list(values)

@@ -1,0 +1,45 @@
+"""``SummaryWriter``: the drop-in for ``torch.utils.tensorboard`` and ``tensorboardX``."""
+
+from __future__ import annotations
+
+from trainboard.writer._scalars import ScalarMethods
+
+__all__ = ["SummaryWriter"]
+
+
+class SummaryWriter(ScalarMethods):
+    """Writes TensorBoard event files from a training loop, in the background.
+
+    The constructor and every ``add_*`` method take the arguments of
+    ``torch.utils.tensorboard.SummaryWriter`` (and tensorboardX's extras), so
+    changing the import is all it takes::
+
+        from trainboard import SummaryWriter
+
+        with SummaryWriter("runs/exp1") as writer:
+            for step in range(100):
+                writer.add_scalar("loss/train", 1 / (step + 1), step)
+
+    Args:
+        log_dir: Directory to write to. Default ``runs/<Mon DD_HH-MM-SS>_<host><comment>``.
+            tensorboardX's keyword ``logdir`` is accepted too.
+        comment: Appended to the default ``log_dir``; ignored when ``log_dir`` is given.
+        purge_step: After a crash at step T+X, restart with ``purge_step=T``: readers
+            then hide the earlier events with step >= T (a ``SessionLog.START`` marker).
+        max_queue: Pending events at which a call wakes the background writer early.
+        flush_secs: Seconds between ``fsync`` calls. Independently of it, what is
+            logged reaches the event file within half a second, so a dashboard
+            sees new points live.
+        filename_suffix: Appended to every event file name.
+        write_to_disk: False turns the writer into a no-op (tensorboardX).
+        max_pending: Most events queued before ``on_full`` applies (trainboard).
+        on_full: ``"block"`` (default) waits for the background writer when the queue
+            is full; ``"drop"`` drops the new event and counts it in :attr:`dropped`.
+
+    The calling thread only validates and queues; protobufs, image/audio encoding,
+    CRCs and file I/O happen on one background thread per writer (shared by the
+    sub-runs ``add_scalars`` and ``add_hparams`` create). An error there is raised
+    by the next call. ``flush()`` returns when everything logged is in the file;
+    ``close()`` is idempotent; open writers are closed at interpreter exit, and a
+    writer used in a ``fork()``-ed child writes to a new file of its own.
+    """
