@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from trainboard.writer._graphs import GraphMethods
+from trainboard.writer._histograms import HistogramMethods
+from trainboard.writer._media import MediaMethods
+from trainboard.writer._plugins import PluginMethods
+from trainboard.writer._projector import ProjectorMethods
 from trainboard.writer._scalars import ScalarMethods
 
 __all__ = ["SummaryWriter"]
 
 
-class SummaryWriter(ScalarMethods):
+class SummaryWriter(
+    ScalarMethods, HistogramMethods, MediaMethods, PluginMethods, GraphMethods, ProjectorMethods
+):
     """Writes TensorBoard event files from a training loop, in the background.
 
     The constructor and every ``add_*`` method take the arguments of
