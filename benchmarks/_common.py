@@ -1,0 +1,76 @@
+"""Shared helpers for the benchmarks: timing, peers, and printing tables with ratios."""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+__all__ = ["header", "median_call_seconds", "peer_writers", "print_table", "timed"]
+
+
+def header(title: str) -> None:
+    """Print what was measured, when and where (benchmarks/README.md records these)."""
+    import os
+
+    print(f"# {title}")
+    print(f"# {date.today()} · {platform.processor() or platform.machine()} · "
+          f"{os.cpu_count()} cores · Python {platform.python_version()}")
+
+
+def median_call_seconds(call: Callable[[int], None], calls: int, batch: int = 100) -> float:
+    """Median seconds per call, timing batches of ``batch`` calls (timer overhead amortized)."""
+    per_call = []
+    clock = time.perf_counter
+    i = 0
+    while i < calls:
+        start = clock()
+        for j in range(i, i + batch):
+            call(j)
+        per_call.append((clock() - start) / batch)
+        i += batch
+    return statistics.median(per_call)
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    """Wall-clock seconds of one call of ``fn``."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def peer_writers() -> dict[str, Any]:
+    """The SummaryWriter classes to compare: trainboard's and whichever peers are installed."""
+    from trainboard import SummaryWriter
+
+    writers: dict[str, Any] = {"trainboard": SummaryWriter}
+    try:
+        from torch.utils.tensorboard import SummaryWriter as TorchWriter
+
+        writers["torch"] = TorchWriter
+    except ImportError:
+        pass
+    try:
+        from tensorboardX import SummaryWriter as TbxWriter
+
+        writers["tensorboardX"] = TbxWriter
+    except ImportError:
+        pass
+    return writers
+
+
+def print_table(rows: list[tuple[str, dict[str, float]]], unit: str, *, higher_is_better: bool) -> None:
+    """One row per measurement, one column per writer, then the ratio trainboard vs each peer."""
+    names = list(rows[0][1])
+    print(f"{'':44s}" + "".join(f"{n:>14s}" for n in names) + "   trainboard vs peers")
+    for label, values in rows:
+        cells = "".join(f"{values[n]:14.3f}" for n in names)
+        ours = values["trainboard"]
+        ratios = []
+        for n in names[1:]:
+            ratio = ours / values[n] if higher_is_better else values[n] / ours
+            ratios.append(f"{ratio:.1f}x {n}")
+        print(f"{label + ' (' + unit + ')':44s}{cells}   {', '.join(ratios)} (higher is better)")

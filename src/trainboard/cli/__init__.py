@@ -1,0 +1,1 @@
+"""The ``trainboard`` command line."""

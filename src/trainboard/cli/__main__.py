@@ -1,0 +1,5 @@
+"""``python -m trainboard.cli``."""
+
+from trainboard.cli.main import main
+
+main()

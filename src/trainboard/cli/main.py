@@ -1,0 +1,42 @@
+"""``trainboard``: the command-line entry point.
+
+Subcommands are defined in their own modules and imported only when run, so
+``trainboard --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+__all__ = ["cli", "main"]
+
+# name -> "module:attribute" of a click command
+_SUBCOMMANDS = {
+    "export": "trainboard.cli.export:export",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_SUBCOMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _SUBCOMMANDS:
+            module, attribute = _SUBCOMMANDS[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="trainboard")
+def cli() -> None:
+    """Fast, lossless training dashboards for PyTorch."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the CLI (the ``trainboard`` console script)."""
+    return cli.main(args=argv, prog_name="trainboard")
