@@ -194,3 +194,21 @@ def test_purge_step_writes_a_session_start(tmp_path: Path) -> None:
     events = read_events(tmp_path)
     assert events[1].step == 42 and events[1].file_version == "brain.Event:2"
     assert events[2].step == 42 and events[2].session_log.status == 1
+
+
+def test_cuda_scalars_do_not_synchronize_the_calling_thread(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA device")
+    loss = (torch.randn(1000, device="cuda", requires_grad=True) ** 2).mean()
+    with SummaryWriter(tmp_path) as w:
+        torch.cuda.set_sync_debug_mode("error")  # any device sync on this thread now raises
+        try:
+            for step in range(100):
+                w.add_scalar("loss", loss, step)
+                w.add_scalars("pair", {"a": loss, "b": loss * 2}, step)
+        finally:
+            torch.cuda.set_sync_debug_mode("default")
+    expected = float(loss.detach().cpu())
+    got = [v.simple_value for _, v in summary_values(tmp_path)]
+    assert got == pytest.approx([expected] * 100, rel=1e-6)

@@ -16,6 +16,7 @@ __all__ = ["cli", "main"]
 # name -> "module:attribute" of a click command
 _SUBCOMMANDS = {
     "export": "trainboard.cli.export:export",
+    "serve": "trainboard.cli.serve:serve",
 }
 
 
@@ -38,5 +39,14 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Run the CLI (the ``trainboard`` console script)."""
-    return cli.main(args=argv, prog_name="trainboard")
+    """Run the CLI (the ``trainboard`` console script).
+
+    ``trainboard --logdir runs`` (TensorBoard's spelling: options, no subcommand)
+    means ``trainboard serve --logdir runs``.
+    """
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0].startswith("-") and args[0] not in ("-h", "--help", "--version"):
+        args.insert(0, "serve")
+    return cli.main(args=args, prog_name="trainboard")

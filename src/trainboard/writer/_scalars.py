@@ -51,16 +51,17 @@ class ScalarMethods(WriterBase):
                 writer.add_scalar("loss/train", 1 / (step + 1), step)
         """
         fast = self._fast
-        # Fast path: a str tag, a float/int value, an int or absent step, no new_style.
+        # Fast path: a str tag, an int or absent step, no walltime, no new_style.
         if (
             fast is not None
             and type(tag) is str
             and tag
-            and (type(scalar_value) is float or type(scalar_value) is int)
             and (global_step is None or type(global_step) is int)
             and walltime is None
             and not new_style
         ):
+            if type(scalar_value) is not float and type(scalar_value) is not int:
+                scalar_value = scalar_of(scalar_value)
             pending = fast[0]
             pending.append(
                 (OP_SCALAR, fast[1], tag, scalar_value, global_step, _time(), False, False)

@@ -1,0 +1,1 @@
+"""The board's web server: an ASGI app over a data provider, and its push channel."""

@@ -1,0 +1,114 @@
+"""``create_app``: the board's ASGI application. A route table, nothing else."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from trainboard.data.provider import DataProvider
+from trainboard.server.errors import PublicError, error_response, public_error_handler
+from trainboard.server.live import LiveHub, websocket_route
+from trainboard.server.routes import core, scalars
+
+__all__ = ["STATIC_DIR", "create_app", "openapi_document"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+_ROUTE_MODULES = (core, scalars)
+
+_NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>trainboard</title>
+<p>The trainboard front end is not built. Run <code>./scripts/setup</code> (or
+<code>npm ci && npm run build</code> in <code>frontend/</code>); the HTTP API under
+<code>/api/</code> works meanwhile.</p>"""
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3 document of the HTTP API, assembled from the route modules."""
+    from trainboard import __version__
+
+    paths: dict[str, Any] = {}
+    for module in _ROUTE_MODULES:
+        paths.update(module.OPENAPI)
+    paths["/api/live"] = {"get": {"summary": "WebSocket push channel (see docs/http/api.md)."}}
+    for operations in paths.values():
+        for operation in operations.values():
+            operation.setdefault("responses", {
+                "200": {"description": "OK"},
+                "400": {"description": "A malformed or missing query parameter."},
+                "404": {"description": "An unknown run or tag."},
+            })
+    return {"openapi": "3.1.0", "info": {"title": "trainboard", "version": __version__},
+            "paths": paths}
+
+
+async def _openapi_route(request: Request) -> JSONResponse:
+    return JSONResponse(openapi_document())
+
+
+async def _api_not_found(request: Request) -> Response:
+    return error_response(404, f"no API route {request.url.path!r}")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(exc.status_code, str(exc.detail))
+
+
+async def _not_built_route(request: Request) -> Response:
+    return HTMLResponse(_NOT_BUILT)
+
+
+def create_app(
+    provider: DataProvider,
+    *,
+    logdir: str = "",
+    static_dir: str | os.PathLike[str] | None = None,
+    window_title: str = "",
+    reload_interval: float = 1.0,
+) -> Starlette:
+    """The board over ``provider``: the HTTP API, the push channel and the built front end.
+
+    The provider is reloaded every ``reload_interval`` seconds (0: once, at start)
+    and changes are pushed to open pages.
+    """
+    static = Path(static_dir) if static_dir is not None else STATIC_DIR
+    hub = LiveHub(provider, reload_interval)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+
+    routes: list[BaseRoute] = [route for m in _ROUTE_MODULES for route in m.ROUTES]
+    routes += [
+        Route("/api/openapi.json", _openapi_route),
+        websocket_route,
+        Route("/api/{rest:path}", _api_not_found),
+    ]
+    if (static / "index.html").is_file():
+        routes.append(Mount("/", StaticFiles(directory=static, html=True), name="static"))
+    else:
+        routes.append(Route("/", _not_built_route))
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={PublicError: public_error_handler, HTTPException: _http_error},
+    )
+    app.state.provider = provider
+    app.state.hub = hub
+    app.state.logdir = logdir
+    app.state.window_title = window_title
+    app.state.reload_interval = reload_interval
+    return app

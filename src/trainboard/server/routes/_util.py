@@ -1,0 +1,44 @@
+"""What every route module shares: the provider from the app, errors, JSON."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from trainboard.data.provider import DataProvider
+from trainboard.errors import NotFoundError as DataNotFound
+from trainboard.server.errors import NotFoundError
+
+__all__ = ["call_impl", "finite_or_none", "provider_of", "query_param"]
+
+T = TypeVar("T")
+
+
+def provider_of(request: Request) -> DataProvider:
+    provider: DataProvider = request.app.state.provider
+    return provider
+
+
+async def call_impl(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a blocking ``*_impl`` in the thread pool; the data layer's not-found becomes a 404."""
+    try:
+        return await run_in_threadpool(fn, *args, **kwargs)
+    except DataNotFound as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        raise NotFoundError(str(message)) from None
+
+
+def finite_or_none(values: Any) -> list[float | None]:
+    """A float array as a JSON list, non-finite values as null."""
+    return [v if math.isfinite(v) else None for v in values.tolist()]
+
+
+def query_param(name: str, description: str, *, required: bool = False,
+                schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An OpenAPI query-parameter object."""
+    return {"name": name, "in": "query", "required": required, "description": description,
+            "schema": schema or {"type": "string"}}

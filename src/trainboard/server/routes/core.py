@@ -1,0 +1,114 @@
+"""Core routes: environment, runs (with kinds and warnings), tags of a kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from trainboard.data.provider import DataClass, DataProvider, TagInfo
+from trainboard.server.params import choice
+from trainboard.server.routes._util import call_impl, provider_of, query_param
+
+__all__ = ["KINDS", "OPENAPI", "ROUTES", "kind_of", "runs_impl", "tags_impl"]
+
+# Dashboard kinds, in tab order; plugin names map onto them.
+KINDS = ("scalars", "images", "audio", "histograms", "text", "pr_curves", "graphs",
+         "hparams", "custom_scalars", "mesh")
+_PLUGIN_KIND = {
+    "scalars": "scalars", "images": "images", "audio": "audio", "histograms": "histograms",
+    "text": "text", "pr_curves": "pr_curves", "graphs": "graphs",
+    "graph_run_metadata": "graphs", "graph_tagged_run_metadata": "graphs",
+    "graph_run_metadata_graph": "graphs", "hparams": "hparams",
+    "custom_scalars": "custom_scalars", "mesh": "mesh",
+}
+
+
+def kind_of(info: TagInfo) -> str | None:
+    """The dashboard kind a tag belongs to, or None when no dashboard shows it."""
+    if info.data_class is DataClass.SCALAR:
+        return "scalars"
+    return _PLUGIN_KIND.get(info.plugin_name)
+
+
+def environment_impl(request: Request) -> dict[str, Any]:
+    from trainboard import __version__
+
+    state = request.app.state
+    return {"version": __version__, "logdir": state.logdir, "window_title": state.window_title,
+            "reload_interval": state.reload_interval}
+
+
+def runs_impl(provider: DataProvider) -> dict[str, Any]:
+    """Every run with its dashboard kinds, the kinds of the whole logdir, and load warnings."""
+    kinds_by_run: dict[str, set[str]] = {}
+    last_update: dict[str, float] = {}
+    for info in provider.tags():
+        kind = kind_of(info)
+        if kind is not None:
+            kinds_by_run.setdefault(info.run, set()).add(kind)
+        if info.last_wall_time is not None:
+            last_update[info.run] = max(last_update.get(info.run, 0.0), info.last_wall_time)
+    runs = []
+    for run in provider.runs():
+        kinds = kinds_by_run.get(run.name, set())
+        runs.append({
+            "name": run.name,
+            "parent": run.parent,
+            "group_tag": run.main_tag if run.sub_run == "scalars" else None,
+            "sub_run": run.sub_run,
+            "kinds": [k for k in KINDS if k in kinds],
+            "start_time": run.start_time,
+            "last_update": last_update.get(run.name),
+        })
+    all_kinds = set().union(*kinds_by_run.values()) if kinds_by_run else set()
+    warnings = [{"run": w.run, "path": w.path, "kind": w.kind, "count": w.count,
+                 "message": w.message} for w in provider.warnings()]
+    return {"runs": runs, "kinds": [k for k in KINDS if k in all_kinds], "warnings": warnings}
+
+
+def tags_impl(provider: DataProvider, kind: str) -> dict[str, Any]:
+    """Tags of one dashboard kind, per run."""
+    tags: dict[str, dict[str, Any]] = {}
+    for info in provider.tags():
+        if kind_of(info) != kind:
+            continue
+        tags.setdefault(info.run, {})[info.tag] = {
+            "points": info.num_points,
+            "last_step": info.last_step,
+            "display_name": info.display_name,
+            "description": info.description,
+        }
+    return {"kind": kind, "tags": tags}
+
+
+async def environment_route(request: Request) -> JSONResponse:
+    return JSONResponse(environment_impl(request))
+
+
+async def runs_route(request: Request) -> JSONResponse:
+    return JSONResponse(await call_impl(runs_impl, provider_of(request)))
+
+
+async def tags_route(request: Request) -> JSONResponse:
+    kind = choice(request.query_params, "kind", KINDS)
+    return JSONResponse(await call_impl(tags_impl, provider_of(request), kind))
+
+
+ROUTES = [
+    Route("/api/environment", environment_route),
+    Route("/api/runs", runs_route),
+    Route("/api/tags", tags_route),
+]
+
+OPENAPI: dict[str, Any] = {
+    "/api/environment": {"get": {"summary": "Server version, logdir and settings."}},
+    "/api/runs": {"get": {"summary": "Every run, its dashboard kinds, and load warnings."}},
+    "/api/tags": {"get": {
+        "summary": "Tags of one dashboard kind, per run.",
+        "parameters": [query_param("kind", "A dashboard kind.", required=True,
+                                   schema={"type": "string", "enum": list(KINDS)})],
+    }},
+}
