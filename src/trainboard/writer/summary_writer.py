@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trainboard.writer._graphs import GraphMethods
 from trainboard.writer._histograms import HistogramMethods
+from trainboard.writer._hparams import HParamsMethods
 from trainboard.writer._media import MediaMethods
 from trainboard.writer._plugins import PluginMethods
 from trainboard.writer._projector import ProjectorMethods
@@ -13,7 +14,13 @@ __all__ = ["SummaryWriter"]
 
 
 class SummaryWriter(
-    ScalarMethods, HistogramMethods, MediaMethods, PluginMethods, GraphMethods, ProjectorMethods
+    ScalarMethods,
+    HistogramMethods,
+    MediaMethods,
+    PluginMethods,
+    HParamsMethods,
+    GraphMethods,
+    ProjectorMethods,
 ):
     """Writes TensorBoard event files from a training loop, in the background.
 
