@@ -17,7 +17,7 @@ def event_files(logdir: str | os.PathLike[str]) -> list[str]:
 
 def read_events(logdir: str | os.PathLike[str]) -> list[Event]:
     """Every event of every event file directly inside ``logdir``, CRCs checked."""
-    events = []
+    events: list[Event] = []
     for path in event_files(logdir):
         with open(path, "rb") as f:
             events.extend(Event.FromString(data) for _, data in iter_records(f))

@@ -93,7 +93,7 @@ def test_drop_policy_bounds_the_queue_and_counts(tmp_path: Path) -> None:
     worker = w._worker
     assert worker is not None
     gate = threading.Event()
-    w._submit_call(gate.wait, "stall the worker")
+    w._submit_call(lambda: None if gate.wait() else None, "stall the worker")
     time.sleep(0.05)
     for step in range(1000):
         w.add_scalar("x", 1.0, step)

@@ -53,7 +53,7 @@ def step_of(global_step: Any, name: str = "global_step") -> int | None:
     if isinstance(global_step, numbers.Integral):
         return int(global_step)
     if isinstance(global_step, numbers.Real) and float(global_step).is_integer():
-        return int(global_step)
+        return int(float(global_step))
     raise ValueError(f"{name} must be an integer step, got {global_step!r}")
 
 
@@ -96,8 +96,8 @@ def scalar_of(value: Any, name: str = "scalar_value") -> Any:
             )
         if value.is_complex():
             raise TypeError(f"{name} must be real, got a complex tensor {value!r}")
-        if value.device.type == "cpu":
-            return float(value.detach().reshape(()).item())
+        if value.is_cpu:
+            return float(value.item())
         return value.detach().reshape(()).clone()
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")

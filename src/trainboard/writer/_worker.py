@@ -391,7 +391,7 @@ def _scalar_record(item: tuple[Any, ...]) -> bytes:
     if new_style:
         proto = scalar.scalar_value(tag, value, new_style=True, double_precision=double_precision)
         return encode_record(_event_bytes(wall_time, step, [proto]))
-    prefix = file.tag_prefixes.get(tag)
+    prefix: bytes | None = file.tag_prefixes.get(tag)
     if prefix is None:
         if len(file.tag_prefixes) > 100_000:
             file.tag_prefixes.clear()
@@ -408,7 +408,7 @@ def _scalar_record(item: tuple[Any, ...]) -> bytes:
     header = _LENGTH_HEADERS.get(n)
     if header is None:
         header = _LENGTH_HEADERS[n] = encode_record(b"\0" * n)[:HEADER_SIZE]
-    crc = crc32c(data)
+    crc: int = crc32c(data)
     return header + data + _PACK_U32((((crc >> 15) | (crc << 17)) + MASK_DELTA) & 0xFFFFFFFF)
 
 
@@ -423,7 +423,8 @@ def _event_bytes(wall_time: float, step: int, values: Iterable[Any]) -> bytes:
             summary.value.append(value)
         else:  # a Summary.Value from another protobuf module (tensorboard's, tensorboardX's)
             summary.value.add().ParseFromString(value.SerializeToString())
-    return Event(wall_time=wall_time, step=step, summary=summary).SerializeToString()
+    data: bytes = Event(wall_time=wall_time, step=step, summary=summary).SerializeToString()
+    return data
 
 
 def build_values(*values: Any) -> Callable[[], list[Any]]:

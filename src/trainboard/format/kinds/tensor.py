@@ -30,7 +30,7 @@ VERSION = 0
 _MAX_BYTES = 1 << 31  # protobuf messages cannot exceed 2 GiB
 
 # dtype code -> (numpy dtype, typed repeated field)
-_DTYPES: dict[int, tuple[str, str]] = {
+_DTYPES: dict[Any, tuple[str, str]] = {
     DataType.Value("DT_FLOAT"): ("<f4", "float_val"),
     DataType.Value("DT_DOUBLE"): ("<f8", "double_val"),
     DataType.Value("DT_INT32"): ("<i4", "int_val"),
@@ -46,9 +46,9 @@ _DTYPES: dict[int, tuple[str, str]] = {
     DataType.Value("DT_COMPLEX64"): ("<c8", "scomplex_val"),
     DataType.Value("DT_COMPLEX128"): ("<c16", "dcomplex_val"),
 }
-_DT_STRING = DataType.Value("DT_STRING")
-_DT_BFLOAT16 = DataType.Value("DT_BFLOAT16")
-_NUMPY_TO_DT = {
+_DT_STRING: Any = DataType.Value("DT_STRING")
+_DT_BFLOAT16: Any = DataType.Value("DT_BFLOAT16")
+_NUMPY_TO_DT: dict[np.dtype[Any], Any] = {
     np.dtype(np_dtype).newbyteorder("="): code for code, (np_dtype, _) in _DTYPES.items()
 }
 
