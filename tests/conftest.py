@@ -27,7 +27,7 @@ class Golden:
     def check(self, name: str, message: Any) -> None:
         from google.protobuf import text_format
 
-        text = text_format.MessageToString(message, float_format=".17g")
+        text = text_format.MessageToString(message)  # protobuf 7 prints floats shortest round-trip
         path = self.directory / f"{name}.pbtxt"
         if self.update:
             path.parent.mkdir(parents=True, exist_ok=True)
