@@ -1,0 +1,140 @@
+// The front end's only view of the server: an abstract ApiClient and the UI types it returns.
+// Implementations: HttpClient (the real server) and FakeClient (in memory: tests and the demo).
+
+export type Kind =
+  | "scalars"
+  | "histograms"
+  | "images"
+  | "audio"
+  | "text"
+  | "pr_curves"
+  | "graphs"
+  | "projector"
+  | "hparams"
+  | "custom_scalars"
+  | "mesh";
+
+export type XAxis = "step" | "relative" | "wall";
+export type SmoothingKind = "ema" | "time_ema";
+export type DownloadFormat = "csv" | "json";
+
+export interface Environment {
+  readonly version: string;
+  readonly logdir: string;
+  readonly windowTitle: string;
+  readonly reloadInterval: number;
+}
+
+export interface Run {
+  readonly name: string;
+  /** Set for the sub-runs add_scalars creates: the run that called add_scalars. */
+  readonly parent: string | null;
+  /** The add_scalars main_tag the sub-runs of one parent share. */
+  readonly groupTag: string | null;
+  /** "scalars" for add_scalars sub-runs, "hparams" for add_hparams' run, else null. */
+  readonly subRun: string | null;
+  readonly kinds: ReadonlySet<string>;
+  readonly startTime: number | null;
+  readonly lastUpdate: number | null;
+}
+
+export interface LoadWarning {
+  readonly run: string | null;
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface RunsInfo {
+  readonly runs: readonly Run[];
+  readonly kinds: ReadonlySet<string>;
+  readonly warnings: readonly LoadWarning[];
+}
+
+export interface TagInfo {
+  readonly points: number;
+  readonly lastStep: number;
+  readonly displayName: string;
+  readonly description: string;
+}
+
+/** run -> tag -> info */
+export type TagsIndex = ReadonlyMap<string, ReadonlyMap<string, TagInfo>>;
+
+export interface ScalarsQuery {
+  readonly tag: string;
+  readonly runs: readonly string[];
+  /** The plot's width in pixels: the server returns at most 4 points per pixel column. */
+  readonly width: number;
+  readonly xaxis: XAxis;
+  readonly xmin?: number | undefined;
+  readonly xmax?: number | undefined;
+  /** 0 = none. */
+  readonly smoothing: number;
+  readonly smoothingKind: SmoothingKind;
+}
+
+/** One run's points, columnar. Non-finite values are NaN / ±Infinity. */
+export interface ScalarSeries {
+  readonly run: string;
+  /** Points in the whole (run, tag) series at full resolution. */
+  readonly totalPoints: number;
+  readonly returnedPoints: number;
+  /** Wall time of the series' first point: the origin of the "relative" x axis. */
+  readonly firstWallTime: number | null;
+  readonly steps: Float64Array;
+  readonly wallTimes: Float64Array;
+  readonly values: Float64Array;
+  /** Smoothed on the server at full resolution; null when not asked for. */
+  readonly smoothed: Float64Array | null;
+}
+
+export interface ScalarsResult {
+  readonly tag: string;
+  readonly xaxis: XAxis;
+  readonly series: readonly ScalarSeries[];
+}
+
+export interface PointsUpdate {
+  readonly run: string;
+  readonly tag: string;
+  readonly totalPoints: number;
+  readonly lastStep: number;
+}
+
+export type LiveMessage =
+  | { readonly type: "hello"; readonly version: string }
+  /** Runs appeared, went away, or restarted (reset: their data was purged and rewritten). */
+  | { readonly type: "runs"; readonly removed: readonly string[]; readonly reset: readonly string[] }
+  | { readonly type: "points"; readonly kind: string; readonly updates: readonly PointsUpdate[] }
+  | { readonly type: "tags"; readonly kind: string; readonly run: string }
+  | { readonly type: "warnings" };
+
+/** A push connection, shaped like the part of WebSocket the live code uses. */
+export interface LiveTransport {
+  onopen: (() => void) | null;
+  onmessage: ((text: string) => void) | null;
+  onclose: (() => void) | null;
+  close(): void;
+}
+
+/** A failed request; `status` is the HTTP status (0 for a network failure). */
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+  }
+}
+
+export abstract class ApiClient {
+  abstract environment(): Promise<Environment>;
+  abstract runs(): Promise<RunsInfo>;
+  abstract tags(kind: Kind): Promise<TagsIndex>;
+  /** One card's data; fetched in the binary form where the transport has one. */
+  abstract scalars(query: ScalarsQuery, signal?: AbortSignal): Promise<ScalarsResult>;
+  /** A URL that downloads every point of (run, tag) at full resolution. */
+  abstract scalarDataHref(run: string, tag: string, format: DownloadFormat): string;
+  abstract openLive(): LiveTransport;
+}

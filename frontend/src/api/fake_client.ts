@@ -1,0 +1,222 @@
+// ApiClient over an in-memory FakeLogdir, for unit tests and the `npm run dev` demo. It
+// answers with the server's wire shapes (and the binary series format), run through the same
+// converters as HttpClient, so the code under test is the code that talks to the server.
+
+import type {
+  DownloadFormat,
+  Environment,
+  Kind,
+  LiveTransport,
+  RunsInfo,
+  ScalarSeries,
+  ScalarsQuery,
+  ScalarsResult,
+  TagsIndex,
+} from "./client";
+import { ApiClient, ApiError } from "./client";
+import { encodeScalarsBinary } from "./binary_encode";
+import { convertEnvironment, convertRuns, convertTags, decodeScalarsBinary } from "./convert";
+import { downsampleIndices, gather, rangeIndices } from "./fake_sampling";
+import type { FakeLogdirSpec, FakeSeries } from "./fake_logdir";
+import { FakeLogdir } from "./fake_logdir";
+import type { WireLiveMessage, WireRunsResponse, WireTagsResponse } from "./wire_types";
+import { smooth } from "../dashboards/scalars/smoothing";
+
+export interface FakeClientOptions {
+  /** Delay of every answer in milliseconds (default 0). */
+  latencyMs?: number;
+  windowTitle?: string;
+}
+
+function xsFor(series: FakeSeries, xaxis: ScalarsQuery["xaxis"]): Float64Array {
+  const n = series.length;
+  if (xaxis === "step") return series.steps.subarray(0, n);
+  const walls = series.wallTimes.subarray(0, n);
+  if (xaxis === "wall") return walls;
+  const origin = n > 0 ? (walls[0] as number) : 0;
+  return walls.map((w) => w - origin);
+}
+
+export class FakeClient extends ApiClient {
+  readonly logdir: FakeLogdir;
+  /** Every scalars query answered, in order (tests assert what was fetched). */
+  readonly scalarQueries: ScalarsQuery[] = [];
+  refuseLive = false;
+  private readonly latencyMs: number;
+  private readonly windowTitle: string;
+  private readonly transports = new Set<LiveTransport>();
+  private demoTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(spec: FakeLogdirSpec, options: FakeClientOptions = {}) {
+    super();
+    this.logdir = new FakeLogdir(spec);
+    this.latencyMs = options.latencyMs ?? 0;
+    this.windowTitle = options.windowTitle ?? "";
+  }
+
+  private answer<T>(make: () => T): Promise<T> {
+    return new Promise((resolve, reject) => {
+      setTimeout(() => {
+        try {
+          resolve(make());
+        } catch (err) {
+          reject(err);
+        }
+      }, this.latencyMs);
+    });
+  }
+
+  environment(): Promise<Environment> {
+    return this.answer(() =>
+      convertEnvironment({ version: "0.1.0-demo", logdir: "/demo/logdir", window_title: this.windowTitle, reload_interval: 1 }),
+    );
+  }
+
+  runs(): Promise<RunsInfo> {
+    return this.answer(() => {
+      const runs = this.logdir.spec.runs.map((r) => ({
+        name: r.name,
+        parent: r.parent ?? null,
+        group_tag: r.groupTag ?? null,
+        sub_run: r.groupTag ? "scalars" : null,
+        kinds: r.kinds ?? ["scalars"],
+        start_time: 1700000000,
+        last_update: 1700000100,
+      }));
+      const wire: WireRunsResponse = {
+        runs,
+        kinds: [...new Set(runs.flatMap((r) => r.kinds))].sort(),
+        warnings: this.logdir.spec.warnings ?? [],
+      };
+      return convertRuns(wire);
+    });
+  }
+
+  tags(kind: Kind): Promise<TagsIndex> {
+    return this.answer(() => {
+      const wire: WireTagsResponse = { kind, tags: {} };
+      if (kind === "scalars") {
+        for (const run of this.logdir.spec.runs) {
+          const tags: WireTagsResponse["tags"][string] = {};
+          for (const [tag, points] of Object.entries(run.tags)) {
+            tags[tag] = { points, last_step: points - 1, display_name: "", description: "" };
+          }
+          wire.tags[run.name] = tags;
+        }
+      }
+      return convertTags(wire);
+    });
+  }
+
+  scalars(query: ScalarsQuery, signal?: AbortSignal): Promise<ScalarsResult> {
+    this.scalarQueries.push(query);
+    return this.answer(() => {
+      if (signal?.aborted) throw new DOMException("aborted", "AbortError");
+      const series: ScalarSeries[] = [];
+      for (const run of query.runs) {
+        if (!this.logdir.runSpec(run)) throw new ApiError(404, `unknown run '${run}'`);
+        const stored = this.logdir.get(run, query.tag);
+        if (stored) series.push(this.sample(run, stored, query));
+      }
+      const result: ScalarsResult = { tag: query.tag, xaxis: query.xaxis, series };
+      return decodeScalarsBinary(encodeScalarsBinary(result));
+    });
+  }
+
+  private sample(run: string, stored: FakeSeries, query: ScalarsQuery): ScalarSeries {
+    const n = stored.length;
+    const xs = xsFor(stored, query.xaxis);
+    const values = stored.values.subarray(0, n);
+    const [start, end] = rangeIndices(xs, query.xmin, query.xmax);
+    const kept = downsampleIndices(xs, values, start, end, query.width);
+    const smoothed = query.smoothing > 0 ? smooth(query.smoothingKind, xs, values, query.smoothing) : null;
+    return {
+      run,
+      totalPoints: n,
+      returnedPoints: kept.length,
+      firstWallTime: n > 0 ? (stored.wallTimes[0] as number) : null,
+      steps: gather(stored.steps, kept),
+      wallTimes: gather(stored.wallTimes, kept),
+      values: gather(values, kept),
+      smoothed: smoothed ? gather(smoothed, kept) : null,
+    };
+  }
+
+  scalarDataHref(run: string, tag: string, format: DownloadFormat): string {
+    const series = this.logdir.get(run, tag);
+    const rows: string[] = [];
+    for (let i = 0; series && i < series.length; i++) {
+      const [w, s, v] = [series.wallTimes[i], series.steps[i], series.values[i]];
+      rows.push(format === "csv" ? `${w},${s},${v}` : `[${w},${s},${v}]`);
+    }
+    const text = format === "csv" ? `wall_time,step,value\n${rows.join("\n")}\n` : `[${rows.join(",")}]`;
+    const type = format === "csv" ? "text/csv" : "application/json";
+    if (typeof URL.createObjectURL === "function") return URL.createObjectURL(new Blob([text], { type }));
+    return `data:${type},${encodeURIComponent(text)}`;
+  }
+
+  openLive(): LiveTransport {
+    const transport: LiveTransport = {
+      onopen: null,
+      onmessage: null,
+      onclose: null,
+      close: () => {
+        if (this.transports.delete(transport)) setTimeout(() => transport.onclose?.(), 0);
+      },
+    };
+    setTimeout(() => {
+      if (this.refuseLive) {
+        transport.onclose?.();
+        return;
+      }
+      this.transports.add(transport);
+      transport.onopen?.();
+      transport.onmessage?.(JSON.stringify({ type: "hello", version: "0.1.0-demo" }));
+    }, 0);
+    return transport;
+  }
+
+  /** Number of open push connections. */
+  get liveConnections(): number {
+    return this.transports.size;
+  }
+
+  /** Sends a push message to every open connection. */
+  push(message: WireLiveMessage): void {
+    const text = JSON.stringify(message);
+    for (const t of this.transports) t.onmessage?.(text);
+  }
+
+  /** Drops every push connection, as a server restart would. */
+  dropLive(): void {
+    const dropped = [...this.transports];
+    this.transports.clear();
+    for (const t of dropped) t.onclose?.();
+  }
+
+  /** Appends points to (run, tag) and pushes the "points" update the server would send. */
+  appendPoints(run: string, tag: string, count: number): void {
+    const lastStep = this.logdir.append(run, tag, count);
+    const total = this.logdir.get(run, tag)?.length ?? 0;
+    this.push({ type: "points", kind: "scalars", updates: [{ run, tag, total_points: total, last_step: lastStep }] });
+  }
+
+  /** Demo mode: keeps appending to the first run's series, like a job in training. */
+  startDemoTraining(intervalMs = 1000): void {
+    if (this.demoTimer !== null) return;
+    const run = this.logdir.spec.runs[0];
+    if (!run) return;
+    this.demoTimer = setInterval(() => {
+      const updates = Object.keys(run.tags).map((tag) => {
+        const lastStep = this.logdir.append(run.name, tag, 10);
+        return { run: run.name, tag, total_points: run.tags[tag] ?? 0, last_step: lastStep };
+      });
+      this.push({ type: "points", kind: "scalars", updates });
+    }, intervalMs);
+  }
+
+  stopDemoTraining(): void {
+    if (this.demoTimer !== null) clearInterval(this.demoTimer);
+    this.demoTimer = null;
+  }
+}

@@ -1,0 +1,118 @@
+// ApiClient over the real server. Every URL is relative to the page, so the board works
+// under any path prefix; the push channel is the WebSocket at api/live beside it.
+
+import type {
+  DownloadFormat,
+  Environment,
+  Kind,
+  LiveTransport,
+  RunsInfo,
+  ScalarsQuery,
+  ScalarsResult,
+  TagsIndex,
+} from "./client";
+import { ApiClient, ApiError } from "./client";
+import { convertEnvironment, convertRuns, convertTags, decodeScalarsBinary } from "./convert";
+import type { WireEnvironment, WireErrorBody, WireRunsResponse, WireTagsResponse } from "./wire_types";
+
+/** Builds the query string of GET /api/scalars (runs repeated, so names may hold commas). */
+export function scalarsQueryString(query: ScalarsQuery, format: "json" | "binary"): string {
+  const params = new URLSearchParams();
+  params.set("tag", query.tag);
+  for (const run of query.runs) params.append("runs", run);
+  params.set("width", String(Math.max(1, Math.min(10000, Math.round(query.width)))));
+  params.set("xaxis", query.xaxis);
+  if (query.xmin !== undefined && query.xmax !== undefined) {
+    params.set("xmin", String(query.xmin));
+    params.set("xmax", String(query.xmax));
+  }
+  if (query.smoothing > 0) {
+    params.set("smoothing", String(query.smoothing));
+    params.set("smoothing_kind", query.smoothingKind);
+  }
+  params.set("format", format);
+  return params.toString();
+}
+
+async function errorFrom(response: Response, url: string): Promise<ApiError> {
+  let message = `${response.status} ${response.statusText} for ${url}`;
+  try {
+    const body = (await response.json()) as WireErrorBody;
+    if (body?.error?.message) message = body.error.message;
+  } catch {
+    // Not a JSON error body (e.g. a proxy's HTML page): keep the status line.
+  }
+  return new ApiError(response.status, message);
+}
+
+export class HttpClient extends ApiClient {
+  private readonly base: URL;
+
+  /** `base`: the URL the api/ paths are relative to (default: the page's own URL). */
+  constructor(base?: string) {
+    super();
+    this.base = new URL(base ?? document.baseURI);
+  }
+
+  private url(path: string): string {
+    return new URL(path, this.base).toString();
+  }
+
+  private async get(path: string, signal?: AbortSignal): Promise<Response> {
+    const url = this.url(path);
+    let response: Response;
+    try {
+      response = await fetch(url, signal ? { signal } : {});
+    } catch (err) {
+      if (err instanceof DOMException && err.name === "AbortError") throw err;
+      throw new ApiError(0, `cannot reach the server at ${url}: ${String(err)}`);
+    }
+    if (!response.ok) throw await errorFrom(response, url);
+    return response;
+  }
+
+  private async getJson<T>(path: string): Promise<T> {
+    return (await (await this.get(path)).json()) as T;
+  }
+
+  async environment(): Promise<Environment> {
+    return convertEnvironment(await this.getJson<WireEnvironment>("api/environment"));
+  }
+
+  async runs(): Promise<RunsInfo> {
+    return convertRuns(await this.getJson<WireRunsResponse>("api/runs"));
+  }
+
+  async tags(kind: Kind): Promise<TagsIndex> {
+    return convertTags(await this.getJson<WireTagsResponse>(`api/tags?kind=${encodeURIComponent(kind)}`));
+  }
+
+  async scalars(query: ScalarsQuery, signal?: AbortSignal): Promise<ScalarsResult> {
+    const response = await this.get(`api/scalars?${scalarsQueryString(query, "binary")}`, signal);
+    return decodeScalarsBinary(await response.arrayBuffer());
+  }
+
+  scalarDataHref(run: string, tag: string, format: DownloadFormat): string {
+    const params = new URLSearchParams({ run, tag, format });
+    return this.url(`api/scalars/data?${params.toString()}`);
+  }
+
+  openLive(): LiveTransport {
+    const url = new URL("api/live", this.base);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(url.toString());
+    const transport: LiveTransport = {
+      onopen: null,
+      onmessage: null,
+      onclose: null,
+      close: () => socket.close(),
+    };
+    socket.onopen = () => transport.onopen?.();
+    socket.onmessage = (event: MessageEvent) => {
+      if (typeof event.data === "string") transport.onmessage?.(event.data);
+    };
+    // An error is always followed by close, which is where reconnecting starts.
+    socket.onclose = () => transport.onclose?.();
+    return transport;
+  }
+}

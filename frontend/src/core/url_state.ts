@@ -1,0 +1,162 @@
+// The view's state, kept in the URL fragment so a view can be shared and survives reload:
+//   #scalars?smoothing=0.8&xaxis=wall&log=1&outliers=0&tags=loss&runs=^lr_&off=a&off=b
+// Defaults are left out. Deselected runs are listed ("off"), not selected ones, so runs that
+// appear later are shown, as in TensorBoard.
+
+import type { SmoothingKind, XAxis } from "../api/client";
+import type { DashboardId } from "./dashboards";
+import { DEFAULT_DASHBOARD, isDashboardId } from "./dashboards";
+import { DEFAULT_SMOOTHING, MAX_SMOOTHING } from "../dashboards/scalars/smoothing";
+
+export interface AppState {
+  readonly tab: DashboardId;
+  readonly smoothing: number;
+  readonly smoothingKind: SmoothingKind;
+  /** Regex over tags (Scalars). */
+  readonly tagFilter: string;
+  /** Regex over run names (runs panel). */
+  readonly runFilter: string;
+  readonly xaxis: XAxis;
+  readonly logY: boolean;
+  readonly ignoreOutliers: boolean;
+  readonly hiddenRuns: ReadonlySet<string>;
+}
+
+export const DEFAULT_STATE: AppState = {
+  tab: DEFAULT_DASHBOARD,
+  smoothing: DEFAULT_SMOOTHING,
+  smoothingKind: "ema",
+  tagFilter: "",
+  runFilter: "",
+  xaxis: "step",
+  logY: false,
+  ignoreOutliers: true,
+  hiddenRuns: new Set(),
+};
+
+function parseSmoothing(text: string | null): number {
+  if (text === null || text.trim() === "") return DEFAULT_SMOOTHING;
+  const value = Number(text);
+  if (!Number.isFinite(value)) return DEFAULT_SMOOTHING;
+  return Math.min(MAX_SMOOTHING, Math.max(0, value));
+}
+
+function parseFlag(text: string | null, fallback: boolean): boolean {
+  if (text === "1" || text === "true") return true;
+  if (text === "0" || text === "false") return false;
+  return fallback;
+}
+
+/** Parses a location hash ("#tab?query"); anything malformed falls back to its default. */
+export function parseState(hash: string): AppState {
+  const body = hash.startsWith("#") ? hash.slice(1) : hash;
+  const cut = body.indexOf("?");
+  const tabText = decodeURIComponent(cut < 0 ? body : body.slice(0, cut));
+  const params = new URLSearchParams(cut < 0 ? "" : body.slice(cut + 1));
+  const xaxis = params.get("xaxis");
+  const kind = params.get("smoothing_kind");
+  return {
+    tab: isDashboardId(tabText) ? tabText : DEFAULT_STATE.tab,
+    smoothing: parseSmoothing(params.get("smoothing")),
+    smoothingKind: kind === "time_ema" ? "time_ema" : "ema",
+    tagFilter: params.get("tags") ?? "",
+    runFilter: params.get("runs") ?? "",
+    xaxis: xaxis === "relative" || xaxis === "wall" ? xaxis : "step",
+    logY: parseFlag(params.get("log"), DEFAULT_STATE.logY),
+    ignoreOutliers: parseFlag(params.get("outliers"), DEFAULT_STATE.ignoreOutliers),
+    hiddenRuns: new Set(params.getAll("off")),
+  };
+}
+
+/** Formats a state as a location hash, leaving defaults out. */
+export function formatState(state: AppState): string {
+  const params = new URLSearchParams();
+  if (state.smoothing !== DEFAULT_STATE.smoothing) params.set("smoothing", String(state.smoothing));
+  if (state.smoothingKind !== DEFAULT_STATE.smoothingKind) params.set("smoothing_kind", state.smoothingKind);
+  if (state.tagFilter) params.set("tags", state.tagFilter);
+  if (state.runFilter) params.set("runs", state.runFilter);
+  if (state.xaxis !== DEFAULT_STATE.xaxis) params.set("xaxis", state.xaxis);
+  if (state.logY !== DEFAULT_STATE.logY) params.set("log", state.logY ? "1" : "0");
+  if (state.ignoreOutliers !== DEFAULT_STATE.ignoreOutliers) params.set("outliers", state.ignoreOutliers ? "1" : "0");
+  for (const run of [...state.hiddenRuns].sort()) params.append("off", run);
+  const query = params.toString();
+  return `#${state.tab}${query ? `?${query}` : ""}`;
+}
+
+type Listener = (state: AppState, previous: AppState) => void;
+
+/** URL writes for settings that change continuously (the smoothing slider) wait this long. */
+const URL_WRITE_DELAY_MS = 150;
+
+/**
+ * Owns the current AppState and keeps it in the window's URL fragment. Tab changes add a
+ * history entry (Back returns to the previous tab); other changes replace the current one,
+ * batched, since browsers throttle rapid history updates.
+ */
+export class UrlState {
+  private current: AppState;
+  private readonly listeners = new Set<Listener>();
+  private readonly win: Window;
+  private writeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The fragment this object last wrote (events echoing it are not user navigation). */
+  private written: string;
+
+  constructor(win: Window = window) {
+    this.win = win;
+    this.current = parseState(win.location.hash);
+    this.written = win.location.hash;
+    const fromUrl = (): void => {
+      if (win.location.hash !== this.written) this.set(parseState(win.location.hash), false);
+    };
+    win.addEventListener("hashchange", fromUrl);
+    win.addEventListener("popstate", fromUrl);
+  }
+
+  get state(): AppState {
+    return this.current;
+  }
+
+  /** Merges `patch` into the state, writes the URL and notifies listeners. */
+  update(patch: Partial<AppState>): void {
+    this.set({ ...this.current, ...patch }, true);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Writes a pending URL change now. */
+  flush(): void {
+    if (this.writeTimer === null) return;
+    clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+    this.write(false);
+  }
+
+  private set(next: AppState, writeUrl: boolean): void {
+    const previous = this.current;
+    if (formatState(next) === formatState(previous)) return;
+    this.current = next;
+    if (writeUrl) {
+      if (next.tab !== previous.tab) {
+        this.flush();
+        this.write(true);
+      } else if (this.writeTimer === null) {
+        this.writeTimer = setTimeout(() => {
+          this.writeTimer = null;
+          this.write(false);
+        }, URL_WRITE_DELAY_MS);
+      }
+    }
+    for (const listener of this.listeners) listener(next, previous);
+  }
+
+  private write(push: boolean): void {
+    const { pathname, search } = this.win.location;
+    this.written = formatState(this.current);
+    const url = `${pathname}${search}${this.written}`;
+    if (push) this.win.history.pushState(null, "", url);
+    else this.win.history.replaceState(null, "", url);
+  }
+}

@@ -1,0 +1,252 @@
+// One scalar card: fetches its tag for its runs only while visible, draws them, zooms by
+// fetching finer data for the selected x range, and offers per-run downloads.
+//
+// Test hooks on the card element: data-testid="scalar-card", data-tag, data-parent (add_scalars
+// group cards), data-state (idle | loading | ready | empty | error), data-points (raw points
+// drawn, summed over runs), data-runs (runs drawn), data-zoomed ("1" while zoomed).
+
+import type { ApiClient, ScalarsQuery, ScalarsResult } from "../../api/client";
+import type { ChartSeries, LineChartCallbacks, LineChartConfig } from "../../charts/line_chart";
+import type { Range } from "../../charts/scale_range";
+import type { FetchQueue } from "../../core/fetch_queue";
+import type { Theme } from "../../core/theme";
+import { h } from "../../core/dom";
+import type { CardSpec } from "./card_specs";
+import type { SeriesView } from "./card_series";
+import { chartSeries, needsServerSmoothing } from "./card_series";
+import { downloadLinks } from "./downloads";
+
+export interface CardView extends SeriesView {
+  readonly logY: boolean;
+  readonly ignoreOutliers: boolean;
+  readonly theme: Theme;
+}
+
+/** What a card needs of a chart (LineChart; tests pass a stand-in). */
+export interface ChartLike {
+  readonly plotWidth: number;
+  setData(series: readonly ChartSeries[], zoom: Range | null): void;
+  setConfig(config: LineChartConfig): void;
+  resize(width: number): void;
+  destroy(): void;
+}
+
+export type ChartFactory = (
+  root: HTMLElement,
+  width: number,
+  config: LineChartConfig,
+  callbacks: LineChartCallbacks,
+) => ChartLike;
+
+export interface CardEnv {
+  readonly client: ApiClient;
+  readonly queue: FetchQueue;
+  readonly createChart: ChartFactory;
+  view(): CardView;
+  color(run: string, theme: Theme): string;
+}
+
+export type CardState = "idle" | "loading" | "ready" | "empty" | "error";
+
+export const CHART_HEIGHT = 240;
+const DEFAULT_WIDTH = 400;
+/** Room the y axis and padding take from the chart's width (measured: the rest is the plot). */
+const AXIS_ALLOWANCE = 81;
+
+export class ScalarCard {
+  readonly element: HTMLElement;
+  spec: CardSpec;
+  visible = false;
+  private readonly env: CardEnv;
+  private readonly chartRoot: HTMLDivElement;
+  private readonly status: HTMLDivElement;
+  private chart: ChartLike | null = null;
+  private stale = true;
+  private zoom: Range | null = null;
+  private result: ScalarsResult | null = null;
+  private query: ScalarsQuery | null = null;
+  private drawn: ChartSeries[] = [];
+  private controller: AbortController | null = null;
+  /** Per run, the wall time of the series' first point: the relative axis' origin. */
+  private readonly origins = new Map<string, number>();
+
+  constructor(spec: CardSpec, env: CardEnv) {
+    this.spec = spec;
+    this.env = env;
+    this.chartRoot = h("div", { class: "tb-chart", "data-testid": "chart" });
+    this.chartRoot.style.height = `${CHART_HEIGHT}px`;
+    this.status = h("div", { class: "tb-card-status", "data-testid": "card-status" });
+    const title = h("h3", { class: "tb-card-title", title: spec.tag }, spec.tag);
+    const subtitle = spec.parent === null ? null : h("span", { class: "tb-card-parent" }, spec.parent);
+    this.element = h(
+      "section",
+      { class: "tb-card", "data-testid": "scalar-card", "data-tag": spec.tag, "data-parent": spec.parent },
+      h("header", { class: "tb-card-header" }, title, subtitle),
+      this.chartRoot,
+      this.status,
+      downloadLinks(() => this.spec, env.client),
+    );
+    this.setState("idle");
+  }
+
+  get state(): CardState {
+    return (this.element.dataset.state ?? "idle") as CardState;
+  }
+
+  get zoomRange(): Range | null {
+    return this.zoom;
+  }
+
+  get series(): readonly ChartSeries[] {
+    return this.drawn;
+  }
+
+  /** New runs for the card: refetch (now if visible, else when it comes into view). */
+  setSpec(spec: CardSpec): void {
+    const changed = spec.runs.join("\u0000") !== this.spec.runs.join("\u0000");
+    this.spec = spec;
+    if (changed) this.invalidate();
+  }
+
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (!visible) return;
+    if (this.stale) void this.load();
+    else if (!this.chart && this.result) this.draw();
+  }
+
+  /** The data changed on the server (or the x axis changed): refetch when visible. */
+  invalidate(): void {
+    this.stale = true;
+    if (this.visible) void this.load();
+  }
+
+  /** Redraws after a view change; `refetch` also fetches anew (x axis or smoothing). */
+  viewChanged(refetch: "always" | "if-partial" | "never"): void {
+    if (refetch === "always") this.zoom = null;
+    this.chart?.setConfig(this.chartConfig());
+    if (this.result) this.draw();
+    const partial = this.result !== null && needsServerSmoothing(this.result, this.zoom !== null);
+    if (refetch === "always" || (refetch === "if-partial" && partial)) this.invalidate();
+  }
+
+  resize(): void {
+    this.chart?.resize(this.width());
+  }
+
+  destroy(): void {
+    this.controller?.abort();
+    this.chart?.destroy();
+    this.chart = null;
+    this.element.remove();
+  }
+
+  private width(): number {
+    return this.chartRoot.clientWidth || DEFAULT_WIDTH;
+  }
+
+  private chartConfig(): LineChartConfig {
+    const view = this.env.view();
+    return {
+      xaxis: view.xaxis,
+      logY: view.logY,
+      ignoreOutliers: view.ignoreOutliers,
+      theme: view.theme,
+      height: CHART_HEIGHT,
+    };
+  }
+
+  private buildQuery(): ScalarsQuery {
+    const view = this.env.view();
+    const width = this.chart ? this.chart.plotWidth : Math.max(1, this.width() - AXIS_ALLOWANCE);
+    return {
+      tag: this.spec.tag,
+      runs: this.spec.runs,
+      width,
+      xaxis: view.xaxis,
+      xmin: this.zoom?.[0],
+      xmax: this.zoom?.[1],
+      smoothing: view.smoothing,
+      smoothingKind: view.smoothingKind,
+    };
+  }
+
+  private async load(): Promise<void> {
+    this.stale = false;
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    const query = this.buildQuery();
+    if (!this.result) this.setState("loading");
+    this.element.dataset.fetching = "1";
+    try {
+      const result = await this.env.queue.run(() => {
+        if (controller.signal.aborted) throw new DOMException("aborted", "AbortError");
+        return this.env.client.scalars(query, controller.signal);
+      });
+      if (controller.signal.aborted) return;
+      this.result = this.withOrigins(result, query.xmin !== undefined);
+      this.query = query;
+      this.draw();
+    } catch (err) {
+      if (controller.signal.aborted || (err instanceof DOMException && err.name === "AbortError")) return;
+      this.status.textContent = `Could not load ${this.spec.tag}: ${err instanceof Error ? err.message : String(err)}`;
+      this.setState("error");
+    } finally {
+      if (this.controller === controller) {
+        this.controller = null;
+        delete this.element.dataset.fetching;
+      }
+    }
+  }
+
+  /**
+   * Fills in first_wall_time when a server leaves it out: an unzoomed answer always holds
+   * the series' first point, and zoomed answers reuse what an earlier one showed.
+   */
+  private withOrigins(result: ScalarsResult, zoomed: boolean): ScalarsResult {
+    const series = result.series.map((s) => {
+      if (s.firstWallTime !== null) this.origins.set(s.run, s.firstWallTime);
+      else if (!zoomed && s.wallTimes.length > 0) this.origins.set(s.run, s.wallTimes[0] as number);
+      return { ...s, firstWallTime: this.origins.get(s.run) ?? null };
+    });
+    return { ...result, series };
+  }
+
+  private draw(): void {
+    const result = this.result;
+    const query = this.query;
+    if (!result || !query) return;
+    const view = this.env.view();
+    this.drawn = chartSeries(result, query, view, (run) => this.env.color(run, view.theme));
+    const points = this.drawn.reduce((n, s) => n + s.raw.length, 0);
+    this.element.dataset.points = String(points);
+    this.element.dataset.runs = String(this.drawn.length);
+    this.element.dataset.zoomed = this.zoom ? "1" : "0";
+    if (this.drawn.length === 0) {
+      this.status.textContent = "No data for the selected runs.";
+      this.setState("empty");
+    } else {
+      this.status.textContent = "";
+      this.setState("ready");
+    }
+    if (!this.visible) return;
+    if (!this.chart) {
+      this.chart = this.env.createChart(this.chartRoot, this.width(), this.chartConfig(), {
+        onZoom: (xmin, xmax) => this.onZoom([xmin, xmax]),
+        onResetZoom: () => this.onZoom(null),
+      });
+    }
+    this.chart.setData(this.drawn, this.zoom);
+  }
+
+  private onZoom(range: Range | null): void {
+    this.zoom = range;
+    this.element.dataset.zoomed = range ? "1" : "0";
+    this.invalidate();
+  }
+
+  private setState(state: CardState): void {
+    this.element.dataset.state = state;
+  }
+}

@@ -1,0 +1,76 @@
+// Which scalar cards to show and how they group.
+//
+// One card per tag, with a line per drawn run that has it. The sub-runs add_scalars creates
+// (same parent, same group_tag) are drawn together on their own card titled by the
+// group_tag (their shared main_tag), one such card per parent. Cards group by tag prefix (the
+// part before the first "/"); the tag filter is a case-insensitive regex over tags. Cards
+// without any drawn run are left out (TensorBoard's "hide empty cards").
+
+import type { Run, TagsIndex } from "../../api/client";
+import { compileFilter } from "../../core/dom";
+
+export interface CardSpec {
+  /** Unique among cards: the tag, plus the parent for an add_scalars group. */
+  readonly key: string;
+  readonly tag: string;
+  /** The add_scalars parent run for a group card, else null. */
+  readonly parent: string | null;
+  readonly runs: readonly string[];
+}
+
+export interface CardGroup {
+  readonly name: string;
+  readonly cards: readonly CardSpec[];
+}
+
+export function cardKey(tag: string, parent: string | null): string {
+  return parent === null ? tag : `${tag}\u0000${parent}`;
+}
+
+/** The group of a tag: the part before its first "/" (the whole tag when it has none). */
+export function tagPrefix(tag: string): string {
+  const cut = tag.indexOf("/");
+  return cut < 0 ? tag : tag.slice(0, cut);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The cards for the drawn runs, grouped and sorted. */
+export function buildCardGroups(
+  runs: readonly Run[],
+  tags: TagsIndex,
+  drawn: ReadonlySet<string>,
+  tagFilter: string,
+): CardGroup[] {
+  const filter = compileFilter(tagFilter);
+  const cards = new Map<string, { tag: string; parent: string | null; runs: string[] }>();
+  for (const run of runs) {
+    if (!drawn.has(run.name)) continue;
+    for (const tag of tags.get(run.name)?.keys() ?? []) {
+      if (!filter.test(tag)) continue;
+      const parent = run.parent !== null && run.groupTag === tag ? run.parent : null;
+      const key = cardKey(tag, parent);
+      let card = cards.get(key);
+      if (!card) {
+        card = { tag, parent, runs: [] };
+        cards.set(key, card);
+      }
+      card.runs.push(run.name);
+    }
+  }
+  const groups = new Map<string, CardSpec[]>();
+  for (const [key, card] of cards) {
+    const name = tagPrefix(card.tag);
+    const list = groups.get(name) ?? [];
+    list.push({ key, tag: card.tag, parent: card.parent, runs: card.runs.sort(compare) });
+    groups.set(name, list);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([name, list]) => ({
+      name,
+      cards: list.sort((a, b) => compare(a.tag, b.tag) || compare(a.parent ?? "", b.parent ?? "")),
+    }));
+}

@@ -1,0 +1,132 @@
+// The runs panel: a regex filter, all/none, and a checkbox with a colour swatch per run; the
+// sub-runs add_scalars creates are listed under their parent run.
+//
+// Hooks: run-filter, run-filter-error, runs-all, runs-none, run-row (data-run, hidden when
+// filtered out), run-toggle (a checkbox, data-run), run-swatch.
+
+import type { Run } from "../api/client";
+import type { RunColors } from "../core/colors";
+import { compileFilter, h } from "../core/dom";
+import type { RunTreeNode } from "../core/selection";
+import { buildRunTree, matchingRuns, withRunsShown } from "../core/selection";
+import type { Theme } from "../core/theme";
+import type { AppState } from "../core/url_state";
+
+export interface RunsPanelDeps {
+  readonly colors: RunColors;
+  state(): AppState;
+  theme(): Theme;
+  update(patch: Partial<AppState>): void;
+}
+
+interface Row {
+  readonly names: readonly string[];
+  readonly row: HTMLElement;
+  readonly toggle: HTMLInputElement;
+  readonly swatch: HTMLElement | null;
+  readonly run: string | null;
+}
+
+export class RunsPanel {
+  readonly element: HTMLElement;
+  private readonly deps: RunsPanelDeps;
+  private readonly filter: HTMLInputElement;
+  private readonly filterError: HTMLSpanElement;
+  private readonly list: HTMLDivElement;
+  private runs: readonly Run[] = [];
+  private rows: Row[] = [];
+
+  constructor(deps: RunsPanelDeps) {
+    this.deps = deps;
+    this.filter = h("input", {
+      type: "search",
+      class: "tb-filter",
+      placeholder: "Filter runs (regex)",
+      "data-testid": "run-filter",
+      "aria-label": "Filter runs",
+    });
+    this.filter.addEventListener("input", () => deps.update({ runFilter: this.filter.value }));
+    this.filterError = h("span", { class: "tb-filter-error", "data-testid": "run-filter-error" });
+    const all = h("button", { type: "button", "data-testid": "runs-all" }, "All");
+    const none = h("button", { type: "button", "data-testid": "runs-none" }, "None");
+    all.addEventListener("click", () => this.setMatching(true));
+    none.addEventListener("click", () => this.setMatching(false));
+    this.list = h("div", { class: "tb-run-list", role: "list" });
+    this.element = h(
+      "aside",
+      { class: "tb-runs", "data-testid": "runs-panel" },
+      h("div", { class: "tb-runs-head" }, h("span", { class: "tb-runs-title" }, "Runs"), all, none),
+      this.filter,
+      this.filterError,
+      this.list,
+    );
+  }
+
+  setRuns(runs: readonly Run[]): void {
+    this.runs = runs;
+    this.rows = [];
+    this.list.replaceChildren(...buildRunTree(runs).map((node) => this.nodeElement(node)));
+    this.show(this.deps.state());
+  }
+
+  /** Shows the state's filter, checkboxes and colours. */
+  show(state: AppState): void {
+    if (document.activeElement !== this.filter) this.filter.value = state.runFilter;
+    const compiled = compileFilter(state.runFilter);
+    this.filterError.textContent = compiled.error ?? "";
+    const matching = matchingRuns(this.runs, state.runFilter);
+    const theme = this.deps.theme();
+    for (const { names, row, toggle, swatch, run } of this.rows) {
+      const hidden = state.hiddenRuns;
+      const shown = names.filter((n) => !hidden.has(n)).length;
+      if (run !== null) {
+        toggle.checked = !hidden.has(run);
+        toggle.indeterminate = names.some((n) => hidden.has(n) !== hidden.has(run));
+      } else {
+        toggle.checked = shown > 0;
+        toggle.indeterminate = shown > 0 && shown < names.length;
+      }
+      row.hidden = !names.some((n) => matching.has(n));
+      if (swatch && run !== null) swatch.style.background = this.deps.colors.color(run, theme);
+    }
+  }
+
+  private setMatching(shown: boolean): void {
+    const state = this.deps.state();
+    const names = matchingRuns(this.runs, state.runFilter);
+    this.deps.update({ hiddenRuns: withRunsShown(state.hiddenRuns, names, shown) });
+  }
+
+  private nodeElement(node: RunTreeNode): HTMLElement {
+    const childNames = node.children.map((c) => c.name);
+    // A parent's checkbox switches the parent and all its sub-runs.
+    const names = node.run ? [node.name, ...childNames] : childNames;
+    const head = this.row(node.name, node.run !== null, names, "run-row");
+    if (node.children.length === 0) return head;
+    const children = h(
+      "div",
+      { class: "tb-run-children" },
+      ...node.children.map((child) => this.row(child.name, true, [child.name], "run-row", node.name)),
+    );
+    return h("div", { class: "tb-run-node" }, head, children);
+  }
+
+  private row(name: string, isRun: boolean, names: readonly string[], testid: string, parent?: string): HTMLElement {
+    const toggle = h("input", { type: "checkbox", "data-testid": isRun ? "run-toggle" : "run-group-toggle", "data-run": name });
+    const swatch = isRun ? h("span", { class: "tb-swatch", "data-testid": "run-swatch" }) : null;
+    const label = parent && name.startsWith(`${parent}/`) ? name.slice(parent.length + 1) : name;
+    const row = h(
+      "label",
+      { class: "tb-run-row", role: "listitem", "data-testid": testid, "data-run": name, title: name },
+      toggle,
+      swatch,
+      h("span", { class: "tb-run-name" }, label),
+    );
+    toggle.addEventListener("change", () => {
+      const state = this.deps.state();
+      this.deps.update({ hiddenRuns: withRunsShown(state.hiddenRuns, names, toggle.checked) });
+    });
+    this.rows.push({ names, row, toggle, swatch, run: isRun ? name : null });
+    return row;
+  }
+}
