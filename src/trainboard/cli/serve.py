@@ -63,12 +63,23 @@ def parse_logdir_spec(spec: str) -> dict[str, str]:
 
 
 def open_provider(logdir: str | None, logdir_spec: str | None, cache_dir: str | None) -> Any:
-    from trainboard.data import open_provider as _open
+    """The data provider over ``logdir`` (or the named logdirs of ``logdir_spec``).
 
+    ``cache_dir=""`` turns the index cache off; None uses the default location.
+    """
+    from trainboard.data.logdir import LogdirProvider
+
+    use_cache = cache_dir != ""
     if logdir_spec:
-        return _open(parse_logdir_spec(logdir_spec), cache_dir=cache_dir)
-    assert logdir is not None
-    return _open(logdir, cache_dir=cache_dir)
+        from trainboard.data.multi import MultiProvider
+
+        return MultiProvider({
+            name: LogdirProvider(path, cache_dir=cache_dir or None, use_cache=use_cache)
+            for name, path in parse_logdir_spec(logdir_spec).items()
+        })
+    if logdir is None:
+        raise click.UsageError("give --logdir DIR")
+    return LogdirProvider(logdir, cache_dir=cache_dir or None, use_cache=use_cache)
 
 
 @click.command()
