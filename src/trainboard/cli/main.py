@@ -15,6 +15,7 @@ __all__ = ["cli", "main"]
 
 # name -> "module:attribute" of a click command
 _SUBCOMMANDS = {
+    "demo": "trainboard.cli.demo:demo",
     "export": "trainboard.cli.export:export",
     "serve": "trainboard.cli.serve:serve",
 }

@@ -106,6 +106,8 @@ def serve(logdir: str | None, logdir_spec: str | None, host: str, bind_all: bool
         raise click.UsageError("give --logdir DIR (or --logdir_spec name:path,...)")
     if logdir and logdir_spec:
         raise click.UsageError("give --logdir or --logdir_spec, not both")
+    if logdir_spec:
+        parse_logdir_spec(logdir_spec)  # reject a bad spec before binding or loading anything
     if bind_all:
         host = "0.0.0.0"
     if no_cache:
