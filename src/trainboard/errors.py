@@ -7,6 +7,7 @@ for code written against ``torch.utils.tensorboard``::
     TrainboardError
     ├── RecordError(ValueError)            bytes on disk are not a valid TFRecord
     │   └── CorruptRecordError             a record's CRC32C does not match
+    ├── NotFoundError(KeyError)            a run, tag or blob the data layer does not have
     ├── WriterError(RuntimeError)          the background writer failed (disk full, a value
     │                                      that could not be encoded); raised on the next call
     └── MissingDependencyError(ImportError) an optional package (torch, matplotlib, onnx, ...)
@@ -21,6 +22,7 @@ from __future__ import annotations
 __all__ = [
     "CorruptRecordError",
     "MissingDependencyError",
+    "NotFoundError",
     "RecordError",
     "TrainboardError",
     "WriterError",
@@ -41,6 +43,13 @@ class CorruptRecordError(RecordError):
     def __init__(self, message: str, *, offset: int) -> None:
         super().__init__(message)
         self.offset = offset
+
+
+class NotFoundError(TrainboardError, KeyError):
+    """A run, tag or blob that the data layer does not have."""
+
+    def __str__(self) -> str:  # KeyError's repr()-quoting garbles messages
+        return str(self.args[0]) if self.args else ""
 
 
 class WriterError(TrainboardError, RuntimeError):

@@ -1,0 +1,329 @@
+"""``open_logdir``: the Python read API for notebooks and scripts (``trainboard.open``).
+
+Full resolution, no server: every point of every series, as numpy arrays.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from trainboard.data import _compat
+from trainboard.data.logdir import LogdirProvider
+from trainboard.data.provider import (
+    BlobSequenceSeries,
+    LoadWarning,
+    ReloadReport,
+    ScalarSeries,
+    TensorSeries,
+)
+from trainboard.data.series import (
+    AudioClip,
+    AudioSeries,
+    HistogramSeries,
+    ImageSeries,
+    PrCurveSeries,
+    StoredImage,
+    TextSeries,
+)
+from trainboard.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from trainboard.data.projector import EmbeddingSet
+    from trainboard.format.proto.layout_pb2 import Layout
+
+__all__ = ["Logdir", "open_logdir"]
+
+_LAYOUT_TAG = "custom_scalars__config__"
+
+
+class Logdir:
+    """A logdir opened for reading; use :func:`open_logdir` to make one.
+
+    Example::
+
+        import trainboard
+
+        with trainboard.open("runs") as lg:
+            for run in lg.runs:
+                print(run, lg.tags(run))
+            loss = lg.scalars("exp1", "loss").to_pandas()
+    """
+
+    def __init__(self, provider: LogdirProvider) -> None:
+        self.provider = provider
+
+    def __repr__(self) -> str:
+        return f"Logdir({self.provider.logdir!r}, runs={len(self.runs)})"
+
+    def __enter__(self) -> Logdir:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Save the index if anything new was read."""
+        self.provider.close()
+
+    def reload(self) -> ReloadReport:
+        """Read what was written since the logdir was opened (or last reloaded)."""
+        return self.provider.reload()
+
+    @property
+    def runs(self) -> list[str]:
+        """The names of the runs (paths relative to the logdir; ``"."`` for itself)."""
+        return [run.name for run in self.provider.runs()]
+
+    @property
+    def warnings(self) -> list[LoadWarning]:
+        """Problems met while reading (damaged records, truncated files...)."""
+        return self.provider.warnings()
+
+    def tags(self, run: str, plugin: str | None = None) -> list[str]:
+        """The tags of ``run``, optionally only those of one plugin (``"scalars"``...).
+
+        Example::
+
+            lg.tags("exp1", plugin="scalars")
+        """
+        return [info.tag for info in self.provider.tags(run, plugin_name=plugin)]
+
+    def scalars(self, run: str, tag: str) -> ScalarSeries:
+        """Every point of a scalar tag (steps, wall_times, values; ``to_pandas()``).
+
+        Example::
+
+            loss = lg.scalars("exp1", "loss")
+            print(loss.values.min())
+        """
+        return self.provider.read_scalars(run, tag)
+
+    def tensors(self, run: str, tag: str) -> TensorSeries:
+        """Every point of a tensor tag as numpy arrays (any plugin).
+
+        Example::
+
+            weights = lg.tensors("exp1", "weights").values[-1]
+        """
+        return self.provider.read_tensors(run, tag)
+
+    def blobs(self, run: str, tag: str) -> BlobSequenceSeries:
+        """Every point of a blob tag, as references read with :meth:`read_blob`.
+
+        Example::
+
+            refs = lg.blobs("exp1", "samples").refs[-1]
+        """
+        return self.provider.read_blob_sequences(run, tag)
+
+    def read_blob(self, key: str) -> bytes:
+        """The bytes of one blob (``BlobRef.key``).
+
+        Example::
+
+            data = lg.read_blob(lg.blobs("exp1", "samples").refs[-1][-1].key)
+        """
+        return self.provider.read_blob(key)
+
+    def histograms(self, run: str, tag: str) -> HistogramSeries:
+        """Histograms per step, each a ``[k, 3]`` array of (left, right, count).
+
+        Example::
+
+            hist = lg.histograms("exp1", "weights")
+        """
+        series = self._tensors(run, tag, _compat.HISTOGRAMS)
+        buckets = tuple(_as_float(a, (-1, 3)) for a in series.values)
+        return HistogramSeries(run, tag, series.steps, series.wall_times, buckets)
+
+    def text(self, run: str, tag: str) -> TextSeries:
+        """Text per step, as string arrays (``add_text`` writes one string).
+
+        Example::
+
+            print(lg.text("exp1", "notes").texts[-1].item())
+        """
+        series = self._tensors(run, tag, _compat.TEXT)
+        texts = tuple(_as_text(a) for a in series.values)
+        return TextSeries(run, tag, series.steps, series.wall_times, texts)
+
+    def pr_curves(self, run: str, tag: str) -> PrCurveSeries:
+        """PR curves per step, each TensorBoard's ``[6, T]`` array.
+
+        Example::
+
+            pr = lg.pr_curves("exp1", "cat")
+        """
+        series = self._tensors(run, tag, _compat.PR_CURVES)
+        curves = tuple(_as_float(a, (6, -1)) for a in series.values)
+        return PrCurveSeries(run, tag, series.steps, series.wall_times, curves)
+
+    def images(self, run: str, tag: str) -> ImageSeries:
+        """Images per step; each image reads its bytes on demand.
+
+        Example::
+
+            first = lg.images("exp1", "samples").images[0][0].to_pil()
+        """
+        series = self._blobs(run, tag, _compat.IMAGES)
+        images = []
+        read = self.read_blob
+        for refs in series.refs:
+            size = [read(r.key) for r in refs[:2]]
+            width, height = (int(size[0]), int(size[1])) if len(size) == 2 else (0, 0)
+            images.append(
+                tuple(
+                    StoredImage(r.step, r.wall_time, r.index - 2, width, height, r.key, read)
+                    for r in refs[2:]
+                )
+            )
+        return ImageSeries(run, tag, series.steps, series.wall_times, tuple(images))
+
+    def audio(self, run: str, tag: str) -> AudioSeries:
+        """Audio clips per step; each reads its bytes on demand.
+
+        Example::
+
+            wav = lg.audio("exp1", "speech").clips[-1][0].data
+        """
+        series = self._blobs(run, tag, _compat.AUDIO)
+        clips = tuple(
+            tuple(AudioClip(r.step, r.wall_time, r.index, r.key, self.read_blob) for r in refs)
+            for refs in series.refs
+        )
+        return AudioSeries(run, tag, series.steps, series.wall_times, clips)
+
+    def graph(self, run: str) -> bytes:
+        """The latest serialized graph of ``run`` (a ``GraphDef``, from ``add_graph``).
+
+        Example::
+
+            graph_bytes = lg.graph("exp1")
+        """
+        if _compat.RUN_GRAPH_TAG not in self.tags(run):
+            raise NotFoundError(f"run {run!r} has no graph")
+        series = self.provider.read_blob_sequences(run, _compat.RUN_GRAPH_TAG)
+        if not len(series):  # purged
+            raise NotFoundError(f"run {run!r} has no graph")
+        return self.read_blob(series.refs[-1][0].key)
+
+    def hparams(self, run: str) -> dict[str, Any]:
+        """The hyperparameters ``add_hparams`` recorded in ``run`` (one of its sub-runs).
+
+        Example::
+
+            for run in lg.runs:
+                if "_hparams_/session_start_info" in lg.tags(run):
+                    print(run, lg.hparams(run))
+        """
+        from trainboard.format.kinds.hparams import parse_plugin_data, session_hparams
+
+        infos = self.provider.tags(run, plugin_name=_compat.HPARAMS)
+        for info in infos:
+            data = parse_plugin_data(info.plugin_content)
+            if data.WhichOneof("data") == "session_start_info":
+                return session_hparams(data.session_start_info)
+        raise NotFoundError(f"run {run!r} holds no hyperparameters")
+
+    def custom_scalars(self, run: str) -> Layout:
+        """The custom-scalars layout of ``run`` (``add_custom_scalars``), the latest one.
+
+        Example::
+
+            for category in lg.custom_scalars("exp1").category:
+                print(category.title, [chart.title for chart in category.chart])
+        """
+        from trainboard.format.proto.layout_pb2 import Layout
+
+        if _LAYOUT_TAG not in self.tags(run):
+            raise NotFoundError(f"run {run!r} has no custom-scalars layout")
+        values = self.provider.read_tensors(run, _LAYOUT_TAG).values
+        if not values:
+            raise NotFoundError(f"run {run!r} has no custom-scalars layout")
+        return Layout.FromString(values[-1].reshape(-1)[0])
+
+    def projector(self, run: str = ".") -> EmbeddingSet:
+        """The embeddings ``add_embedding`` wrote into ``run``'s directory.
+
+        Example::
+
+            embeddings = lg.projector("exp1")
+            vectors = embeddings.tensor(embeddings.config.embeddings[0].tensor_name)
+        """
+        from trainboard.data.projector import EmbeddingSet
+
+        return EmbeddingSet.load(self.provider.logdir, run)
+
+    def _tensors(self, run: str, tag: str, plugin: str) -> TensorSeries:
+        self._check_plugin(run, tag, plugin)
+        return self.provider.read_tensors(run, tag)
+
+    def _blobs(self, run: str, tag: str, plugin: str) -> BlobSequenceSeries:
+        self._check_plugin(run, tag, plugin)
+        return self.provider.read_blob_sequences(run, tag)
+
+    def _check_plugin(self, run: str, tag: str, plugin: str) -> None:
+        infos = [i for i in self.provider.tags(run) if i.tag == tag]
+        if not infos:
+            raise NotFoundError(f"run {run!r} has no tag {tag!r}")
+        if infos[0].plugin_name != plugin:
+            raise ValueError(
+                f"tag {tag!r} of run {run!r} holds {infos[0].plugin_name or 'untyped'!r} data, "
+                f"not {plugin!r}"
+            )
+
+
+def _as_float(array: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    out = np.asarray(array, dtype=np.float64).reshape(shape)
+    out.flags.writeable = False
+    return out
+
+
+def _as_text(array: np.ndarray) -> np.ndarray:
+    texts = np.empty(array.shape, dtype=object)
+    texts.reshape(-1)[:] = [
+        b.decode("utf-8", "replace") if isinstance(b, bytes) else str(b) for b in array.reshape(-1)
+    ]
+    texts.flags.writeable = False
+    return texts
+
+
+def open_logdir(
+    logdir: str | os.PathLike[str],
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    use_cache: bool = True,
+    check_crc: bool = True,
+) -> Logdir:
+    """Open a TensorBoard logdir for reading (``trainboard.open``).
+
+    Reads every run under ``logdir`` now; :meth:`Logdir.reload` reads what was
+    written since. A persistent index in the user's cache directory (or
+    ``cache_dir``, or ``$TRAINBOARD_CACHE_DIR``; ``""`` or ``use_cache=False``
+    turns it off) makes reopening an unchanged logdir almost free.
+
+    Args:
+        logdir: A directory of event files (any depth of runs below it).
+        cache_dir: Where to keep the index.
+        use_cache: False reads and keeps nothing in the cache.
+        check_crc: Verify each record's checksum (skipping and reporting bad ones).
+
+    Returns:
+        A :class:`Logdir`.
+
+    Example::
+
+        import trainboard
+
+        lg = trainboard.open("runs")
+        lg.scalars("exp1", "loss").to_pandas()
+    """
+    if not os.path.isdir(os.path.expanduser(os.fspath(logdir))):
+        raise NotFoundError(f"logdir {os.fspath(logdir)!r} is not a directory")
+    provider = LogdirProvider(logdir, cache_dir=cache_dir, use_cache=use_cache, check_crc=check_crc)
+    provider.reload()
+    provider.save_index(only_if_changed=True)
+    return Logdir(provider)

@@ -1,0 +1,372 @@
+"""``LogdirProvider``: the :class:`~trainboard.data.provider.DataProvider` over a logdir.
+
+Runs are the directories under the logdir (recursively) that hold event files,
+named by their path relative to it. Each :meth:`~LogdirProvider.reload` walks the
+logdir for new runs and files and reads only the bytes appended since the last
+one. With a cache directory, the state is saved to a persistent index
+(:mod:`trainboard.data._index`) so that reopening skips unchanged bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Iterable
+
+from trainboard.data import _index, _reading
+from trainboard.data._run import RunState, Series
+from trainboard.data._subruns import infer_sub_run
+from trainboard.data._tail import RunReset, Scratch, read_new_bytes, refresh_files
+from trainboard.data.provider import (
+    BlobSequenceSeries,
+    DataClass,
+    DataProvider,
+    LoadWarning,
+    ReloadReport,
+    Run,
+    ScalarSeries,
+    ScalarView,
+    TagInfo,
+    TensorSeries,
+    XAxis,
+)
+from trainboard.errors import NotFoundError
+from trainboard.format.event import is_event_file
+
+__all__ = ["LogdirProvider"]
+
+_INCOMPLETE_GRACE_S = 30.0  # a partial record older than this is reported as truncated
+
+
+class LogdirProvider(DataProvider):
+    """Every run under ``logdir``, read losslessly and incrementally.
+
+    Args:
+        logdir: The directory to read (``~`` is expanded).
+        check_crc: Check every record's CRC32C (records that fail are skipped and
+            reported). False is faster and trusts the bytes.
+        cache_dir: Where the persistent index lives; default ``$TRAINBOARD_CACHE_DIR``,
+            else the user's cache directory. ``""`` or ``use_cache=False`` disables it.
+        use_cache: False reads everything from the event files every time.
+        save_interval: Least seconds between two index saves during reloads.
+
+    Example::
+
+        provider = LogdirProvider("runs")
+        provider.reload()
+        loss = provider.read_scalars("exp1", "loss")
+    """
+
+    def __init__(
+        self,
+        logdir: str | os.PathLike[str],
+        *,
+        check_crc: bool = True,
+        cache_dir: str | os.PathLike[str] | None = None,
+        use_cache: bool = True,
+        save_interval: float = 60.0,
+    ) -> None:
+        self.logdir = os.path.abspath(os.path.expanduser(os.fspath(logdir)))
+        self.check_crc = check_crc
+        self.save_interval = save_interval
+        self._lock = threading.RLock()
+        self._reload_lock = threading.Lock()
+        self._runs: dict[str, RunState] = {}
+        self._reported: dict[tuple[str, str], tuple[int, int]] = {}
+        self._reported_runs: set[str] = set()
+        self._warned: set[LoadWarning] = set()
+        self._index = _index.IndexFile.for_logdir(self.logdir, cache_dir) if use_cache else None
+        self._scratch: Scratch | None = None  # scan buffers, reused by every reload
+        self._dirty = False
+        self._saved_at = -math.inf  # no index yet: save after the first reload
+        if self._index is not None:
+            self._runs = self._index.load(check_crc)
+            if self._runs:
+                self._saved_at = time.monotonic()
+
+    # -- loading -----------------------------------------------------------
+
+    def reload(self) -> ReloadReport:
+        """Read new bytes, files and runs; report what changed.
+
+        Example::
+
+            report = provider.reload()
+            for (run, tag), count in report.new_points.items():
+                print(run, tag, count)
+        """
+        with self._reload_lock:
+            found = _discover(self.logdir)
+            with self._lock:
+                removed = sorted(set(self._runs) - set(found))
+                for name in removed:
+                    del self._runs[name]
+                for name, (path, _) in found.items():
+                    self._runs.setdefault(name, RunState(name, path))
+                states = [self._runs[name] for name in sorted(self._runs)]
+            if self._scratch is None:
+                self._scratch = Scratch(self.check_crc, self._lock)
+            scratch = self._scratch
+            reset = [s.name for s in states if self._reload_run(s, found[s.name][1], scratch)]
+            report = self._report(removed, reset)
+            if report.changed:
+                self._dirty = True
+            if self._dirty and time.monotonic() - self._saved_at >= self.save_interval:
+                self.save_index()
+            return report
+
+    def _reload_run(self, state: RunState, names: list[str], scratch: Scratch) -> bool:
+        """Read a run's new bytes; return whether it had to be read again from scratch."""
+        first = not any(f.offset for f in state.files)
+        try:
+            refresh_files(state, names)
+            for file_id in range(len(state.files)):
+                read_new_bytes(state, file_id, scratch)
+        except RunReset:
+            fresh = RunState(state.name, state.path)
+            with self._lock:
+                self._runs[state.name] = fresh
+                for key in [k for k in self._reported if k[0] == state.name]:
+                    del self._reported[key]
+            try:
+                refresh_files(fresh)
+                for file_id in range(len(fresh.files)):
+                    read_new_bytes(fresh, file_id, scratch)
+            except RunReset:
+                pass  # changed again while being read: the next reload tries again
+            fresh.trim()
+            return True
+        if first:
+            with self._lock:
+                state.trim()
+        return False
+
+    def _report(self, removed: list[str], reset: list[str]) -> ReloadReport:
+        new_points: dict[tuple[str, str], int] = {}
+        purged: dict[tuple[str, str], int] = {}
+        new_tags: list[tuple[str, str]] = []
+        with self._lock:
+            runs = set(self._runs)
+            for name, state in self._runs.items():
+                for tag, series in state.series.items():
+                    key = (name, tag)
+                    if key not in self._reported:
+                        new_tags.append(key)
+                    old_len, old_purged = self._reported.get(key, (0, 0))
+                    dropped = series.purged - old_purged
+                    added = len(series) - (old_len - dropped)
+                    if added:
+                        new_points[key] = added
+                    if dropped:
+                        purged[key] = dropped
+                    self._reported[key] = (len(series), series.purged)
+            for key in [k for k in self._reported if k[0] not in runs]:
+                del self._reported[key]
+        new_runs = tuple(sorted(runs - self._reported_runs))
+        self._reported_runs = runs
+        warnings = self.warnings()
+        fresh = tuple(w for w in warnings if w not in self._warned)
+        self._warned = set(warnings)
+        return ReloadReport(
+            new_runs=new_runs,
+            removed_runs=tuple(removed),
+            reset_runs=tuple(reset),
+            new_tags=tuple(new_tags),
+            new_points=new_points,
+            purged=purged,
+            new_warnings=fresh,
+        )
+
+    def save_index(self, *, only_if_changed: bool = False) -> None:
+        """Write the persistent index now (a no-op without a cache directory).
+
+        Example::
+
+            provider.save_index(only_if_changed=True)
+        """
+        if self._index is None or (only_if_changed and not self._dirty):
+            return
+        with self._lock:
+            self._index.save(self._runs, self.check_crc)
+        self._dirty = False
+        self._saved_at = time.monotonic()
+
+    def close(self) -> None:
+        """Save the index if anything changed since it was last saved."""
+        self.save_index(only_if_changed=True)
+
+    # -- listing -----------------------------------------------------------
+
+    def runs(self) -> list[Run]:
+        with self._lock:
+            listing = [(n, s.start_time, list(s.series)) for n, s in sorted(self._runs.items())]
+        return [Run(name, start, *infer_sub_run(name, tags)) for name, start, tags in listing]
+
+    def tags(
+        self,
+        run: str | None = None,
+        *,
+        data_class: DataClass | None = None,
+        plugin_name: str | None = None,
+    ) -> list[TagInfo]:
+        with self._lock:
+            states = [self._state(run)] if run is not None else list(self._runs.values())
+            infos = [
+                _tag_info(state.name, series)
+                for state in sorted(states, key=lambda s: s.name)
+                for series in state.series.values()
+            ]
+        return [
+            info
+            for info in sorted(infos, key=lambda i: (i.run, i.tag))
+            if (data_class is None or info.data_class is data_class)
+            and (plugin_name is None or info.plugin_name == plugin_name)
+        ]
+
+    # -- reading -----------------------------------------------------------
+
+    def _state(self, run: str) -> RunState:
+        state = self._runs.get(run)
+        if state is None:
+            raise NotFoundError(f"no run {run!r} in logdir {self.logdir!r}")
+        return state
+
+    def _series(self, run: str, tag: str, *classes: DataClass) -> tuple[RunState, Series]:
+        state = self._state(run)
+        series = state.series.get(tag)
+        if series is None:
+            raise NotFoundError(f"run {run!r} has no tag {tag!r}")
+        if series.data_class not in classes:
+            wanted = " or ".join(c.value for c in classes)
+            raise ValueError(
+                f"tag {tag!r} of run {run!r} holds {series.data_class.value} data, not {wanted}"
+            )
+        return state, series
+
+    def read_scalars(self, run: str, tag: str) -> ScalarSeries:
+        with self._lock:
+            _, series = self._series(run, tag, DataClass.SCALAR)
+            assert series.values is not None
+            return ScalarSeries(
+                run, tag, series.steps.view(), series.wall_times.view(), series.values.view()
+            )
+
+    def read_scalar_view(
+        self,
+        run: str,
+        tag: str,
+        *,
+        width: int = 1000,
+        x_axis: XAxis = "step",
+        x_range: tuple[float, float] | None = None,
+        smoothing: float = 0.0,
+        time_weighted: bool = False,
+    ) -> ScalarView:
+        """A per-pixel view of a scalar tag (see :class:`~trainboard.data.provider.DataProvider`).
+
+        Example::
+
+            view = provider.read_scalar_view("exp1", "loss", width=800, smoothing=0.6)
+        """
+        return _reading.scalar_view(
+            self.read_scalars(run, tag), width, x_axis, x_range, smoothing, time_weighted
+        )
+
+    def read_tensors(self, run: str, tag: str) -> TensorSeries:
+        with self._lock:
+            state, series = self._series(run, tag, DataClass.TENSOR, DataClass.UNKNOWN)
+            refs = _reading.snapshot_refs(state, series)
+        steps, walls, values = _reading.decode_tensors(refs, series, self._lock)
+        return TensorSeries(run, tag, steps, walls, values)
+
+    def read_blob_sequences(self, run: str, tag: str) -> BlobSequenceSeries:
+        with self._lock:
+            state, series = self._series(run, tag, DataClass.BLOB_SEQUENCE)
+            refs = _reading.snapshot_refs(state, series)
+        return _reading.blob_series(run, tag, refs)
+
+    def read_blob(self, key: str) -> bytes:
+        run, name, offset, index, element = _reading.parse_blob_key(key)
+        with self._lock:
+            state = self._state(run)
+            if name not in {f.name for f in state.files}:
+                raise NotFoundError(f"blob key {key!r}: run {run!r} has no file {name!r}")
+            plugins = {tag: s.plugin_name for tag, s in state.series.items()}
+        return _reading.read_blob(os.path.join(state.path, name), offset, index, element, plugins)
+
+    def warnings(self) -> list[LoadWarning]:
+        now = time.time()
+        with self._lock:
+            states = list(self._runs.values())
+            return [w for state in states for w in _file_warnings(state, now)]
+
+
+def _discover(logdir: str) -> dict[str, tuple[str, list[str]]]:
+    """``{run name: (directory, event file names)}`` for the directories with event files.
+
+    Symbolic links to directories are followed (runs are often linked into a logdir),
+    each directory at most once, so a link cycle ends.
+    """
+    found: dict[str, tuple[str, list[str]]] = {}
+    pending = [(logdir, ".")]
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        directory, name = pending.pop()
+        try:
+            stat = os.stat(directory)
+            if (stat.st_dev, stat.st_ino) in seen:
+                continue
+            seen.add((stat.st_dev, stat.st_ino))
+            files = []
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if entry.is_dir():
+                        child = entry.name if name == "." else f"{name}/{entry.name}"
+                        pending.append((entry.path, child))
+                    elif is_event_file(entry.name) and entry.is_file():
+                        files.append(entry.name)
+        except OSError:
+            continue
+        if files:
+            found[name] = (directory, sorted(files))
+    return found
+
+
+def _tag_info(run: str, series: Series) -> TagInfo:
+    count = len(series)
+    metadata = series.metadata
+    return TagInfo(
+        run=run,
+        tag=series.tag,
+        data_class=series.data_class,
+        plugin_name=series.plugin_name,
+        plugin_content=metadata.plugin_data.content,
+        display_name=metadata.display_name,
+        description=metadata.summary_description,
+        num_points=count,
+        last_step=int(series.steps.view()[-1]) if count else None,
+        last_wall_time=float(series.wall_times.view()[-1]) if count else None,
+    )
+
+
+def _file_warnings(state: RunState, now: float) -> Iterable[LoadWarning]:
+    messages = {
+        "crc": "records skipped because their CRC check failed",
+        "garbage": "bytes skipped because they hold no valid record header",
+        "parse": "records skipped because they are not valid Event protos",
+        "data_loss": "values skipped because they cannot be decoded for their tag",
+    }
+    for file in state.files:
+        path = os.path.join(state.path, file.name)
+        for kind, (count, offset) in sorted((file.problems or {}).items()):
+            yield LoadWarning(state.name, path, kind, count, offset, f"{messages[kind]}: {count}")
+        stale = now - file.mtime_ns / 1e9 > _INCOMPLETE_GRACE_S
+        if file.incomplete and stale:
+            yield LoadWarning(
+                state.name, path, "incomplete", file.incomplete, file.offset,
+                f"the file ends with {file.incomplete} bytes that are not a whole record",
+            )
+        if file.unreadable:
+            yield LoadWarning(state.name, path, "unreadable", 0, 0, file.unreadable)
