@@ -1,17 +1,20 @@
 """trainboard: fast, lossless training dashboards for PyTorch.
 
 ``from trainboard import SummaryWriter`` is a drop-in for
-``torch.utils.tensorboard.SummaryWriter`` and ``tensorboardX.SummaryWriter``.
+``torch.utils.tensorboard.SummaryWriter`` and ``tensorboardX.SummaryWriter``;
+``trainboard.open(logdir)`` reads any TensorBoard logdir back, every point of it.
 Importing trainboard loads neither torch, numpy, PIL nor protobuf; they are
 imported when first needed.
 """
 
+from trainboard.data import open_logdir as open
 from trainboard.errors import (
     CorruptRecordError as CorruptRecordError,
 )
 from trainboard.errors import (
     MissingDependencyError as MissingDependencyError,
 )
+from trainboard.errors import NotFoundError as NotFoundError
 from trainboard.errors import (
     RecordError as RecordError,
 )
@@ -30,9 +33,11 @@ __all__ = [
     "CorruptRecordError",
     "FileWriter",
     "MissingDependencyError",
+    "NotFoundError",
     "RecordError",
     "SummaryWriter",
     "TrainboardError",
     "WriterError",
     "__version__",
+    "open",
 ]

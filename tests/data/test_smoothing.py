@@ -44,9 +44,34 @@ def test_bad_weight_is_rejected() -> None:
         ema(np.arange(3.0), 1.5)
 
 
-def test_time_weighted_equals_classic_on_even_spacing(kernel: str) -> None:
-    values = np.random.default_rng(3).standard_normal(500)
-    assert np.allclose(ema_time_weighted(np.arange(500) * 7.0, values, 0.6), ema(values, 0.6))
+def test_time_weighted_equals_classic_on_1001_evenly_spaced_points(kernel: str) -> None:
+    values = np.random.default_rng(3).standard_normal(1001)
+    assert np.allclose(ema_time_weighted(np.arange(1001) * 7.0, values, 0.6), ema(values, 0.6))
+
+
+def test_time_weighted_smooths_dense_and_sparse_logging_alike(kernel: str) -> None:
+    """The same signal logged every step and every 10th step: the smoothed curves agree."""
+    dense_x = np.arange(0.0, 10_001.0)
+    sparse_x = dense_x[::10]
+    signal = np.sin(dense_x / 800.0)
+    dense = ema_time_weighted(dense_x, signal, 0.9)
+    sparse = ema_time_weighted(sparse_x, signal[::10], 0.9)
+    assert np.max(np.abs(dense[::10][50:] - sparse[50:])) < 0.02
+    classic_gap = np.max(np.abs(ema(signal, 0.9)[::10][50:] - ema(signal[::10], 0.9)[50:]))
+    assert classic_gap > 0.05  # TensorBoard's per-point EMA does depend on the density
+
+
+def test_time_weighted_matches_the_front_ends_reference_values(kernel: str) -> None:
+    # The formula of docs/http/api.md, which frontend/.../smoothing.ts implements too.
+    got = ema_time_weighted(np.arange(5.0), np.array([0.0, 1.0, 0.0, 1.0, 0.0]), 0.6)
+    scale = 4.0 / 1000
+    d = 0.6 ** (1 / scale)
+    num = den = 0.0
+    expected = []
+    for v in [0.0, 1.0, 0.0, 1.0, 0.0]:
+        num, den = num * d + v, den * d + 1
+        expected.append(num / den)
+    np.testing.assert_allclose(got, expected)
 
 
 def test_time_weighted_decays_by_distance(kernel: str) -> None:

@@ -211,13 +211,18 @@ def test_live_channel_pushes_new_points(tmp_path: Path) -> None:
         writer.add_scalar("x", 2.0, 1)
         writer.add_scalar("y", 3.0, 0)
         writer.flush()
-        seen: dict[str, Any] = {}
-        while "points" not in seen or "tags" not in seen:
+        # The page may connect before the first load: then that load's messages come
+        # first (x with 1 point). Wait for the ones announcing the new data.
+        x_points, y_added = 0, False
+        while x_points < 2 or not y_added:
             message = ws.receive_json()
-            seen.setdefault(message["type"], message)
-        updates = {(u["run"], u["tag"]): u for u in seen["points"]["updates"]}
-        assert updates[("run", "x")]["total_points"] == 2
-        assert seen["tags"]["added"] == ["y"]
+            if message["type"] == "points":
+                for update in message["updates"]:
+                    if (update["run"], update["tag"]) == ("run", "x"):
+                        x_points = max(x_points, update["total_points"])
+            elif message["type"] == "tags" and message["run"] == "run":
+                y_added = y_added or "y" in message["added"]
+        assert x_points == 2
     writer.close()
 
 

@@ -596,26 +596,31 @@ static PyObject *ema_weighted(PyObject *self, PyObject *args) {
     const double *xs = x.buf, *ys = y.buf;
     double *os = out.buf;
     Py_BEGIN_ALLOW_THREADS
-    double last = 0.0, norm = 0.0, prev_x = 0.0, prev_gap = -1.0, decay = 0.0;
-    double rate = w == 0.0 ? -INFINITY : log(w) / scale; /* w ** (gap / scale) = exp(gap * rate) */
-    int started = 0;
+    /* num/den: the weighted sum of the values so far and of their weights (1 each),
+       both decayed by w ** (dx / scale) between points; scale <= 0: by w per point. */
+    double num = 0.0, den = 0.0, prev_x = 0.0, prev_dx = -1.0, decay = 1.0;
+    double rate = w == 0.0 ? -INFINITY : log(w) / scale; /* w ** (dx / scale) = exp(dx * rate) */
     for (Py_ssize_t i = 0; i < n; i++) {
         double v = ys[i];
         if (!isfinite(v)) { os[i] = v; continue; }
-        double a = w; /* the first point, and points at the same x, count as one step */
-        if (started) {
-            double gap = fabs(xs[i] - prev_x);
-            if (gap != prev_gap) { /* evenly spaced points reuse the last decay */
-                decay = gap == 0.0 ? w : exp(gap * rate);
-                prev_gap = gap;
+        if (den > 0.0) {
+            if (scale > 0.0) {
+                double dx = xs[i] - prev_x;
+                if (!(dx > 0.0)) dx = 0.0;
+                if (dx != prev_dx) { /* evenly spaced points reuse the last decay */
+                    decay = dx == 0.0 ? 1.0 : exp(dx * rate);
+                    prev_dx = dx;
+                }
+            } else {
+                decay = w;
             }
-            a = decay;
+            num *= decay;
+            den *= decay;
         }
-        last = last * a + (1.0 - a) * v;
-        norm = norm * a + (1.0 - a);
+        num += v;
+        den += 1.0;
         prev_x = xs[i];
-        started = 1;
-        os[i] = norm == 0.0 ? last : last / norm;
+        os[i] = num / den;
     }
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&x);

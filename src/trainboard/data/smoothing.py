@@ -6,8 +6,7 @@ without advancing the average, and a series whose values are all equal returned
 as is. :func:`ema_time_weighted` decays by distance along x instead of by point,
 so that densely and sparsely logged series smooth alike: the decay between two
 points ``dx`` apart is ``w ** (dx / scale)`` (computed as ``exp(dx * log(w) / scale)``),
-with ``scale`` the median spacing, which makes it equal to :func:`ema` on evenly
-spaced points (up to rounding); points at the same x count as one step apart.
+with ``scale`` a thousandth of the series' x extent.
 
 Both run in the compiled kernel when it is built, else in a Python loop doing the
 same floating-point operations in the same order (identical results, slower).
@@ -24,6 +23,7 @@ from trainboard.data import _kernel
 __all__ = ["ema", "ema_time_weighted"]
 
 _TINY = 2.0**-54  # below it, 1 - w**n rounds to exactly 1
+TIME_EMA_RESOLUTION = 1000  # the time-weighted EMA's scale: this fraction of the x extent
 
 
 def _check_weight(weight: float) -> float:
@@ -73,7 +73,13 @@ def ema_time_weighted(
 ) -> np.ndarray:
     """A debiased EMA whose decay depends on the x-distance between points.
 
-    ``scale`` defaults to the median positive spacing of ``x``.
+    Over the finite points in order: ``num = num*d + y``, ``den = den*d + 1``,
+    ``smoothed = num / den`` with ``d = weight ** (max(0, dx) / scale)``. ``scale``
+    defaults to 1/1000 of the series' x extent (last x minus first), the same for
+    a densely and a sparsely logged series of the same length, so both smooth
+    alike; on 1001 evenly spaced points this equals :func:`ema`. With a zero
+    extent each point decays the average by ``weight``, as :func:`ema` does.
+    This is the front end's ``timeEmaSmooth`` (docs/http/api.md).
 
     Example::
 
@@ -88,30 +94,31 @@ def ema_time_weighted(
     if _is_constant(values):
         return out
     if scale is None:
-        gaps = np.abs(np.diff(x))
-        gaps = gaps[gaps > 0]
-        scale = float(np.median(gaps)) if len(gaps) else 1.0
-    if not scale > 0:
-        raise ValueError(f"scale must be positive, got {scale!r}")
+        extent = float(x[-1] - x[0]) if len(x) > 1 else 0.0
+        scale = extent / TIME_EMA_RESOLUTION if math.isfinite(extent) and extent > 0 else 0.0
     if _kernel.native is not None:
         _kernel.native.ema_weighted(x, values, out, weight, float(scale))
         return out
-    last = norm = prev = decay = 0.0
-    prev_gap, started = -1.0, False
-    rate = -math.inf if weight == 0.0 else math.log(weight) / scale
+    num = den = prev_x = 0.0
+    prev_dx, decay = -1.0, 1.0
+    rate = -math.inf if weight == 0.0 else (math.log(weight) / scale if scale > 0 else 0.0)
     result = values.tolist()
     for i, (xi, value) in enumerate(zip(x.tolist(), result, strict=True)):
         if not math.isfinite(value):
             continue
-        a = weight  # the first point, and points at the same x, count as one step
-        if started:
-            gap = math.fabs(xi - prev)
-            if gap != prev_gap:
-                decay, prev_gap = (weight if gap == 0.0 else math.exp(gap * rate)), gap
-            a = decay
-        last = last * a + (1.0 - a) * value
-        norm = norm * a + (1.0 - a)
-        prev, started = xi, True
-        result[i] = last if norm == 0.0 else last / norm
+        if den > 0.0:
+            if scale > 0:
+                dx = xi - prev_x
+                dx = dx if dx > 0.0 else 0.0
+                if dx != prev_dx:  # the same shortcut as the kernel: identical results
+                    decay, prev_dx = (1.0 if dx == 0.0 else math.exp(dx * rate)), dx
+            else:
+                decay = weight
+            num *= decay
+            den *= decay
+        num += value
+        den += 1.0
+        prev_x = xi
+        result[i] = num / den
     out[:] = result
     return out
