@@ -17,8 +17,10 @@ def header(title: str) -> None:
     import os
 
     print(f"# {title}")
-    print(f"# {date.today()} · {platform.processor() or platform.machine()} · "
-          f"{os.cpu_count()} cores · Python {platform.python_version()}")
+    print(
+        f"# {date.today()} · {platform.processor() or platform.machine()} · "
+        f"{os.cpu_count()} cores · Python {platform.python_version()}"
+    )
 
 
 def median_call_seconds(call: Callable[[int], None], calls: int, batch: int = 100) -> float:
@@ -62,7 +64,9 @@ def peer_writers() -> dict[str, Any]:
     return writers
 
 
-def print_table(rows: list[tuple[str, dict[str, float]]], unit: str, *, higher_is_better: bool) -> None:
+def print_table(
+    rows: list[tuple[str, dict[str, float]]], unit: str, *, higher_is_better: bool
+) -> None:
     """One row per measurement, one column per writer, then the ratio trainboard vs each peer."""
     names = list(rows[0][1])
     print(f"{'':44s}" + "".join(f"{n:>14s}" for n in names) + "   trainboard vs peers")

@@ -1,6 +1,6 @@
 """How long `import <package>` takes, each in a fresh interpreter (median of 5).
 
-    .venv/bin/python benchmarks/import_time.py
+.venv/bin/python benchmarks/import_time.py
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ def import_seconds(statement: str, repeat: int = 5) -> float:
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
     runs = []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-W", "ignore", "-c", code],
-                             check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-W", "ignore", "-c", code], check=True, capture_output=True, text=True
+        )
         runs.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(runs)
 

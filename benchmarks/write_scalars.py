@@ -58,11 +58,17 @@ def main() -> None:
             files = glob.glob(os.path.join(logdir, "*tfevents*"))
             size[name] = sum(os.path.getsize(f) for f in files) / args.total
 
-    print_table([("add_scalar(float), median per call", call_float),
-                 ("add_scalar(0-dim tensor), median per call", call_tensor)],
-                "µs", higher_is_better=False)
-    print_table([(f"{args.total} add_scalar + close()", throughput)],
-                "scalars/s", higher_is_better=True)
+    print_table(
+        [
+            ("add_scalar(float), median per call", call_float),
+            ("add_scalar(0-dim tensor), median per call", call_tensor),
+        ],
+        "µs",
+        higher_is_better=False,
+    )
+    print_table(
+        [(f"{args.total} add_scalar + close()", throughput)], "scalars/s", higher_is_better=True
+    )
     print_table([("event file size per scalar", size)], "bytes", higher_is_better=False)
 
 

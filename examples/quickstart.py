@@ -1,6 +1,6 @@
 """Log a toy training run with trainboard's drop-in SummaryWriter.
 
-    python examples/quickstart.py [--logdir runs/quickstart]
+python examples/quickstart.py [--logdir runs/quickstart]
 """
 
 from __future__ import annotations

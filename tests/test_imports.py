@@ -24,7 +24,10 @@ def test_import_trainboard_loads_no_heavy_dependency() -> None:
 
 
 def test_import_writer_loads_no_heavy_dependency() -> None:
-    assert _heavy(_modules_after("import trainboard.writer; from trainboard import SummaryWriter")) == []
+    assert (
+        _heavy(_modules_after("import trainboard.writer; from trainboard import SummaryWriter"))
+        == []
+    )
 
 
 def test_logging_scalars_does_not_import_torch_numpy_or_pil(tmp_path: object) -> None:

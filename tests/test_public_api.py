@@ -18,7 +18,8 @@ def test_all_is_sorted_and_complete(name: str) -> None:
     exported = list(module.__all__)
     assert exported == sorted(exported)
     public = {
-        n for n, obj in vars(module).items()
+        n
+        for n, obj in vars(module).items()
         if not n.startswith("_") and not inspect.ismodule(obj) and n != "annotations"
     }
     assert public <= set(exported) | {"annotations"}, f"{name}: public but not in __all__"
@@ -30,6 +31,6 @@ def test_nothing_private_is_reachable_from_the_package_root() -> None:
     for n in trainboard.__all__:
         obj = getattr(trainboard, n)
         module = getattr(obj, "__module__", "trainboard") or "trainboard"
-        assert not any(part.startswith("_") and part != "__init__" for part in module.split(".")[1:]) or (
-            n == "__version__"
-        ), f"trainboard.{n} lives in a private module {module}"
+        assert not any(
+            part.startswith("_") and part != "__init__" for part in module.split(".")[1:]
+        ) or (n == "__version__"), f"trainboard.{n} lives in a private module {module}"

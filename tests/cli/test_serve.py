@@ -26,8 +26,9 @@ def _run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
 
 @contextmanager
 def _serving(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    with subprocess.Popen([*TRAINBOARD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True) as proc:
+    with subprocess.Popen(
+        [*TRAINBOARD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
         try:
             assert proc.stdout is not None
             line = proc.stdout.readline()

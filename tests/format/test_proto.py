@@ -15,7 +15,9 @@ PROTO_DIR = ROOT / "src" / "trainboard" / "format" / "proto"
 
 def test_generated_code_is_not_stale(tmp_path: Path) -> None:
     pytest.importorskip("grpc_tools")
-    spec = importlib.util.spec_from_file_location("generate_protos", ROOT / "scripts" / "generate_protos.py")
+    spec = importlib.util.spec_from_file_location(
+        "generate_protos", ROOT / "scripts" / "generate_protos.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -37,10 +39,14 @@ def test_our_bytes_parse_as_tensorboards_protos() -> None:
                 summary_pb2.Summary.Value(
                     tag="t",
                     metadata=summary_pb2.SummaryMetadata(
-                        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="x", content=b"c"),
+                        plugin_data=summary_pb2.SummaryMetadata.PluginData(
+                            plugin_name="x", content=b"c"
+                        ),
                         data_class=summary_pb2.DATA_CLASS_TENSOR,
                     ),
-                    histo=summary_pb2.HistogramProto(min=1, max=2, num=3, bucket_limit=[1, 2], bucket=[1, 2]),
+                    histo=summary_pb2.HistogramProto(
+                        min=1, max=2, num=3, bucket_limit=[1, 2], bucket=[1, 2]
+                    ),
                 )
             ]
         ),
@@ -57,41 +63,93 @@ def test_our_bytes_parse_as_tensorboards_protos() -> None:
 @pytest.mark.parametrize(
     ("ours_module", "theirs_module", "names"),
     [
-        ("trainboard.format.proto.event_pb2", "tensorboard.compat.proto.event_pb2",
-         ["Event", "SessionLog", "TaggedRunMetadata", "SourceMetadata", "LogMessage"]),
-        ("trainboard.format.proto.summary_pb2", "tensorboard.compat.proto.summary_pb2",
-         ["Summary", "SummaryMetadata"]),
-        ("trainboard.format.proto.summary_pb2", "tensorboard.compat.proto.histogram_pb2",
-         ["HistogramProto"]),
-        ("trainboard.format.proto.tensor_pb2", "tensorboard.compat.proto.tensor_pb2", ["TensorProto"]),
-        ("trainboard.format.proto.tensor_pb2", "tensorboard.compat.proto.tensor_shape_pb2",
-         ["TensorShapeProto"]),
+        (
+            "trainboard.format.proto.event_pb2",
+            "tensorboard.compat.proto.event_pb2",
+            ["Event", "SessionLog", "TaggedRunMetadata", "SourceMetadata", "LogMessage"],
+        ),
+        (
+            "trainboard.format.proto.summary_pb2",
+            "tensorboard.compat.proto.summary_pb2",
+            ["Summary", "SummaryMetadata"],
+        ),
+        (
+            "trainboard.format.proto.summary_pb2",
+            "tensorboard.compat.proto.histogram_pb2",
+            ["HistogramProto"],
+        ),
+        (
+            "trainboard.format.proto.tensor_pb2",
+            "tensorboard.compat.proto.tensor_pb2",
+            ["TensorProto"],
+        ),
+        (
+            "trainboard.format.proto.tensor_pb2",
+            "tensorboard.compat.proto.tensor_shape_pb2",
+            ["TensorShapeProto"],
+        ),
         ("trainboard.format.proto.graph_pb2", "tensorboard.compat.proto.graph_pb2", ["GraphDef"]),
         ("trainboard.format.proto.graph_pb2", "tensorboard.compat.proto.node_def_pb2", ["NodeDef"]),
-        ("trainboard.format.proto.graph_pb2", "tensorboard.compat.proto.attr_value_pb2",
-         ["AttrValue", "NameAttrList"]),
-        ("trainboard.format.proto.graph_pb2", "tensorboard.compat.proto.config_pb2", ["RunMetadata"]),
-        ("trainboard.format.proto.graph_pb2", "tensorboard.compat.proto.step_stats_pb2",
-         ["StepStats", "DeviceStepStats", "NodeExecStats", "AllocatorMemoryUsed"]),
-        ("trainboard.format.proto.hparams_pb2", "tensorboard.plugins.hparams.api_pb2",
-         ["Experiment", "HParamInfo", "Interval", "MetricName", "MetricInfo"]),
-        ("trainboard.format.proto.hparams_pb2", "tensorboard.plugins.hparams.plugin_data_pb2",
-         ["HParamsPluginData", "SessionStartInfo", "SessionEndInfo"]),
-        ("trainboard.format.proto.layout_pb2", "tensorboard.plugins.custom_scalar.layout_pb2",
-         ["Layout", "Category", "Chart", "MultilineChartContent", "MarginChartContent"]),
-        ("trainboard.format.proto.plugin_data_pb2", "tensorboard.plugins.text.plugin_data_pb2",
-         ["TextPluginData"]),
-        ("trainboard.format.proto.plugin_data_pb2", "tensorboard.plugins.pr_curve.plugin_data_pb2",
-         ["PrCurvePluginData"]),
-        ("trainboard.format.proto.plugin_data_pb2", "tensorboard.plugins.mesh.plugin_data_pb2",
-         ["MeshPluginData"]),
-        ("trainboard.format.proto.plugin_data_pb2", "tensorboard.plugins.audio.plugin_data_pb2",
-         ["AudioPluginData"]),
-        ("trainboard.format.proto.plugin_data_pb2", "tensorboard.plugins.image.plugin_data_pb2",
-         ["ImagePluginData"]),
-        ("trainboard.format.proto.projector_config_pb2",
-         "tensorboard.plugins.projector.projector_config_pb2",
-         ["ProjectorConfig", "EmbeddingInfo", "SpriteMetadata"]),
+        (
+            "trainboard.format.proto.graph_pb2",
+            "tensorboard.compat.proto.attr_value_pb2",
+            ["AttrValue", "NameAttrList"],
+        ),
+        (
+            "trainboard.format.proto.graph_pb2",
+            "tensorboard.compat.proto.config_pb2",
+            ["RunMetadata"],
+        ),
+        (
+            "trainboard.format.proto.graph_pb2",
+            "tensorboard.compat.proto.step_stats_pb2",
+            ["StepStats", "DeviceStepStats", "NodeExecStats", "AllocatorMemoryUsed"],
+        ),
+        (
+            "trainboard.format.proto.hparams_pb2",
+            "tensorboard.plugins.hparams.api_pb2",
+            ["Experiment", "HParamInfo", "Interval", "MetricName", "MetricInfo"],
+        ),
+        (
+            "trainboard.format.proto.hparams_pb2",
+            "tensorboard.plugins.hparams.plugin_data_pb2",
+            ["HParamsPluginData", "SessionStartInfo", "SessionEndInfo"],
+        ),
+        (
+            "trainboard.format.proto.layout_pb2",
+            "tensorboard.plugins.custom_scalar.layout_pb2",
+            ["Layout", "Category", "Chart", "MultilineChartContent", "MarginChartContent"],
+        ),
+        (
+            "trainboard.format.proto.plugin_data_pb2",
+            "tensorboard.plugins.text.plugin_data_pb2",
+            ["TextPluginData"],
+        ),
+        (
+            "trainboard.format.proto.plugin_data_pb2",
+            "tensorboard.plugins.pr_curve.plugin_data_pb2",
+            ["PrCurvePluginData"],
+        ),
+        (
+            "trainboard.format.proto.plugin_data_pb2",
+            "tensorboard.plugins.mesh.plugin_data_pb2",
+            ["MeshPluginData"],
+        ),
+        (
+            "trainboard.format.proto.plugin_data_pb2",
+            "tensorboard.plugins.audio.plugin_data_pb2",
+            ["AudioPluginData"],
+        ),
+        (
+            "trainboard.format.proto.plugin_data_pb2",
+            "tensorboard.plugins.image.plugin_data_pb2",
+            ["ImagePluginData"],
+        ),
+        (
+            "trainboard.format.proto.projector_config_pb2",
+            "tensorboard.plugins.projector.projector_config_pb2",
+            ["ProjectorConfig", "EmbeddingInfo", "SpriteMetadata"],
+        ),
     ],
 )
 def test_field_numbers_and_types_match_tensorboard(
@@ -106,7 +164,9 @@ def test_field_numbers_and_types_match_tensorboard(
             other = b.fields_by_name.get(field.name)  # type: ignore[attr-defined]
             assert other is not None, f"{path}.{field.name} is not in TensorBoard's proto"
             assert (field.number, field.type, field.is_repeated) == (
-                other.number, other.type, other.is_repeated,
+                other.number,
+                other.type,
+                other.is_repeated,
             ), f"{path}.{field.name} differs"
             if field.enum_type is not None:
                 ours_values = {v.name: v.number for v in field.enum_type.values}
@@ -117,4 +177,3 @@ def test_field_numbers_and_types_match_tensorboard(
 
     for name in names:
         check(getattr(ours, name).DESCRIPTOR, getattr(theirs, name).DESCRIPTOR, name)
-

@@ -12,10 +12,10 @@ from trainboard.format.record import encode_record, iter_records, write_record
 
 # Known answers from the TFRecord spec (reference §2.1), cross-checked with tensorboardX.
 FILE_VERSION_RECORD = bytes.fromhex(
-    "1800000000000000" "a37f4b22" "0900000040fc54d9411a0d627261696e2e4576656e743a32" "eced8f9d"
+    "1800000000000000a37f4b220900000040fc54d9411a0d627261696e2e4576656e743a32eced8f9d"
 )
 SCALAR_RECORD = bytes.fromhex(
-    "1a00000000000000" "129bd82d" "0900004040fc54d94110012a0d0a0b0a046c6f7373150000003f" "97d67404"
+    "1a00000000000000129bd82d0900004040fc54d94110012a0d0a0b0a046c6f7373150000003f97d67404"
 )
 
 

@@ -84,7 +84,9 @@ def _card(client: TestClient, **params: Any) -> dict[str, Any]:
     return card
 
 
-def test_scalars_view_is_downsampled_per_pixel_and_keeps_the_latest_point(client: TestClient) -> None:
+def test_scalars_view_is_downsampled_per_pixel_and_keeps_the_latest_point(
+    client: TestClient,
+) -> None:
     card = _card(client, tag="loss/train", runs="exp1,exp2", width=50)
     (s1, s2) = card["series"]
     assert s1["run"] == "exp1" and s1["total_points"] == 5001
@@ -99,7 +101,9 @@ def test_scalars_view_omits_runs_without_the_tag_and_404s_unknown_runs(client: T
     assert [s["run"] for s in _card(client, tag="acc", runs="exp1,exp2", width=10)["series"]] == [
         "exp1"
     ]
-    assert "'nope'" in _error(client.get("/api/scalars", params={"tag": "acc", "runs": "nope"}), 404)
+    assert "'nope'" in _error(
+        client.get("/api/scalars", params={"tag": "acc", "runs": "nope"}), 404
+    )
 
 
 def test_scalars_view_smoothing_matches_tensorboards_ema(client: TestClient) -> None:
@@ -110,13 +114,15 @@ def test_scalars_view_smoothing_matches_tensorboards_ema(client: TestClient) -> 
     for n, v in enumerate(values, 1):
         last = last * 0.6 + 0.4 * v
         smoothed.append(last / (1 - 0.6**n))
-    got = dict(zip(series["steps"], series["smoothed"]))
+    got = dict(zip(series["steps"], series["smoothed"], strict=True))
     for step in (0, 1, 10, 4999):
         assert got[step] == pytest.approx(smoothed[step], rel=1e-9)
 
 
 def test_scalars_view_zooms_into_a_range(client: TestClient) -> None:
-    series = _card(client, tag="loss/train", runs="exp1", width=100, xmin=1000, xmax=1100)["series"][0]
+    series = _card(client, tag="loss/train", runs="exp1", width=100, xmin=1000, xmax=1100)[
+        "series"
+    ][0]
     inside = [s for s in series["steps"] if 1000 <= s <= 1100]
     assert len(inside) == 101  # 101 points in range, fewer than 4 per pixel: all of them
 
@@ -149,23 +155,33 @@ def _decode_binary(body: bytes) -> dict[str, Any]:
         for key, value in list(series.items()):
             if isinstance(value, dict) and "offset" in value:
                 assert value["offset"] % 8 == 0
-                array = np.frombuffer(body, dtype="<" + value["dtype"], count=value["length"],
-                                      offset=value["offset"])
+                array = np.frombuffer(
+                    body, dtype="<" + value["dtype"], count=value["length"], offset=value["offset"]
+                )
                 series[key] = array
     return header
 
 
 def test_binary_format_carries_the_same_columns(client: TestClient) -> None:
-    params = {"tag": "loss/train", "runs": "exp1,exp2", "width": 37, "smoothing": 0.3}
+    params: dict[str, Any] = {
+        "tag": "loss/train",
+        "runs": "exp1,exp2",
+        "width": 37,
+        "smoothing": 0.3,
+    }
     as_json = _card(client, **params)
     response = client.get("/api/scalars", params={**params, "format": "binary"})
     assert response.headers["content-type"] == "application/octet-stream"
     as_binary = _decode_binary(response.content)
-    for j, b in zip(as_json["series"], as_binary["series"]):
+    for j, b in zip(as_json["series"], as_binary["series"], strict=True):
         assert b["run"] == j["run"] and b["total_points"] == j["total_points"]
         assert b["steps"].tolist() == j["steps"]
-        np.testing.assert_array_equal(b["values"], [np.nan if v is None else v for v in j["values"]])
-        np.testing.assert_allclose(b["smoothed"], [np.nan if v is None else v for v in j["smoothed"]])
+        np.testing.assert_array_equal(
+            b["values"], [np.nan if v is None else v for v in j["values"]]
+        )
+        np.testing.assert_allclose(
+            b["smoothed"], [np.nan if v is None else v for v in j["smoothed"]]
+        )
 
 
 def test_scalar_data_download_has_every_point(client: TestClient) -> None:
@@ -179,7 +195,9 @@ def test_scalar_data_download_has_every_point(client: TestClient) -> None:
     data = client.get("/api/scalars/data", params={"run": "exp1", "tag": "acc", "format": "json"})
     (point,) = data.json()
     assert point[1:] == [0, 0.5]
-    assert "'nope'" in _error(client.get("/api/scalars/data", params={"run": "exp1", "tag": "nope"}), 404)
+    assert "'nope'" in _error(
+        client.get("/api/scalars/data", params={"run": "exp1", "tag": "nope"}), 404
+    )
 
 
 def test_openapi_document_lists_every_route(client: TestClient) -> None:

@@ -55,7 +55,7 @@ def test_a_background_error_reaches_the_next_call_once(tmp_path: Path) -> None:
 
     w._submit_values("bad", explode, 0, None)
     w.add_scalar("ok", 1.0, 0)
-    with pytest.raises(WriterError, match="tag 'bad'.*cannot encode"):
+    with pytest.raises(WriterError, match=r"tag 'bad'.*cannot encode"):
         w.flush()
     w.add_scalar("ok", 2.0, 1)  # the writer stays usable
     w.close()
@@ -93,7 +93,11 @@ def test_drop_policy_bounds_the_queue_and_counts(tmp_path: Path) -> None:
     worker = w._worker
     assert worker is not None
     gate = threading.Event()
-    w._submit_call(lambda: None if gate.wait() else None, "stall the worker")
+
+    def stall() -> None:
+        gate.wait()
+
+    w._submit_call(stall, "stall the worker")
     time.sleep(0.05)
     for step in range(1000):
         w.add_scalar("x", 1.0, step)

@@ -29,7 +29,11 @@ def test_torch_tensors_on_cpu_are_logged(tmp_path: Path) -> None:
         w.add_scalar("a", torch.tensor(1.5), 0)
         w.add_scalar("a", param * 2, 1)  # requires grad
         w.add_scalar("a", torch.tensor([[3.0]], dtype=torch.float64), torch.tensor(2))
-    assert [(s, v.simple_value) for s, v in summary_values(tmp_path)] == [(0, 1.5), (1, 5.0), (2, 3.0)]
+    assert [(s, v.simple_value) for s, v in summary_values(tmp_path)] == [
+        (0, 1.5),
+        (1, 5.0),
+        (2, 3.0),
+    ]
 
 
 def test_nan_and_inf_are_written_not_raised(tmp_path: Path) -> None:
@@ -47,8 +51,15 @@ def test_missing_global_step_numbers_values_per_tag(tmp_path: Path) -> None:
             w.add_scalar("b", v * 10)
         w.add_scalar("a", 9.0, 100)
     got = [(v.tag, s, v.simple_value) for s, v in summary_values(tmp_path)]
-    assert got == [("a", 0, 0), ("b", 0, 0), ("a", 1, 1), ("b", 1, 10), ("a", 2, 2), ("b", 2, 20),
-                   ("a", 100, 9)]
+    assert got == [
+        ("a", 0, 0),
+        ("b", 0, 0),
+        ("a", 1, 1),
+        ("b", 1, 10),
+        ("a", 2, 2),
+        ("b", 2, 20),
+        ("a", 100, 9),
+    ]
     assert len(tb_accumulator(tmp_path).Tensors("a")) == 4
 
 
@@ -74,10 +85,18 @@ def test_new_style_scalars_are_tensors_read_as_scalars_by_tensorboard(tmp_path: 
     [
         (lambda w: w.add_scalar(3, 1.0), TypeError, "tag must be a str, got int 3"),
         (lambda w: w.add_scalar("", 1.0), ValueError, "non-empty"),
-        (lambda w: w.add_scalar("t", "high"), TypeError, "scalar_value must be a number, got str 'high'"),
+        (
+            lambda w: w.add_scalar("t", "high"),
+            TypeError,
+            "scalar_value must be a number, got str 'high'",
+        ),
         (lambda w: w.add_scalar("t", [1.0, 2.0]), ValueError, r"exactly one value.*\(2,\)"),
         (lambda w: w.add_scalar("t", np.zeros((2, 2))), ValueError, r"shape \(2, 2\)"),
-        (lambda w: w.add_scalar("t", 1.0, 2.5), ValueError, "global_step must be an integer step, got 2.5"),
+        (
+            lambda w: w.add_scalar("t", 1.0, 2.5),
+            ValueError,
+            "global_step must be an integer step, got 2.5",
+        ),
         (lambda w: w.add_scalar("t", 1.0, "3"), ValueError, "global_step.*'3'"),
         (lambda w: w.add_scalar("t", 1.0, 1, walltime="now"), TypeError, "walltime.*'now'"),
         (lambda w: w.add_scalars("m", [1, 2]), TypeError, "tag_scalar_dict must be a dict"),
@@ -100,16 +119,23 @@ def test_add_scalars_writes_torch_style_sub_runs(tmp_path: Path) -> None:
         for step in range(3):
             w.add_scalars("loss/all", {"train": step * 1.0, "val": step * 2.0}, step)
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == [
-        "loss_all_train", "loss_all_val",
+        "loss_all_train",
+        "loss_all_val",
     ]
     train = summary_values(tmp_path / "loss_all_train")
     assert [(s, v.tag, v.simple_value) for s, v in train] == [
-        (0, "loss/all", 0.0), (1, "loss/all", 1.0), (2, "loss/all", 2.0),
+        (0, "loss/all", 0.0),
+        (1, "loss/all", 1.0),
+        (2, "loss/all", 2.0),
     ]
     val = tb_accumulator(tmp_path / "loss_all_val").Tensors("loss/all")
     assert [t.tensor_proto.float_val[0] for t in val] == [0.0, 2.0, 4.0]
-    wall = {e.wall_time for d in ("loss_all_train", "loss_all_val") for e in read_events(tmp_path / d)
-            if e.HasField("summary") and e.step == 1}
+    wall = {
+        e.wall_time
+        for d in ("loss_all_train", "loss_all_val")
+        for e in read_events(tmp_path / d)
+        if e.HasField("summary") and e.step == 1
+    }
     assert len(wall) == 1, "the keys of one call share a wall time"
 
 
@@ -130,13 +156,17 @@ def test_export_scalars_to_json_covers_everything_since_last_export(tmp_path: Pa
 def test_add_tensor_matches_torch_layout(tmp_path: Path) -> None:
     from trainboard.format.kinds.tensor import tensor_to_ndarray
 
-    arrays = [np.arange(6, dtype=np.float32).reshape(2, 3), np.array([1, -2], dtype=np.int64),
-              np.array([True, False]), np.array([0.5, 1.5], dtype=np.float16)]
+    arrays = [
+        np.arange(6, dtype=np.float32).reshape(2, 3),
+        np.array([1, -2], dtype=np.int64),
+        np.array([True, False]),
+        np.array([0.5, 1.5], dtype=np.float16),
+    ]
     with SummaryWriter(tmp_path) as w:
         for i, a in enumerate(arrays):
             w.add_tensor(f"t{i}", a, 0)
     values = summary_values(tmp_path)
-    for (_, value), array in zip(values, arrays):
+    for (_, value), array in zip(values, arrays, strict=True):
         assert value.metadata.plugin_data.plugin_name == "tensor"
         np.testing.assert_array_equal(tensor_to_ndarray(value.tensor), array)
     assert list(values[0][1].tensor.float_val) == [0, 1, 2, 3, 4, 5]
@@ -175,7 +205,9 @@ def test_log_dir_defaults_like_torch(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(tmp_path)
     with SummaryWriter(comment="_lr0.1") as w:
         logdir = w.get_logdir()
-    assert re.fullmatch(rf"runs/[A-Z][a-z]{{2}}\d\d_\d\d-\d\d-\d\d_{re.escape(socket.gethostname())}_lr0\.1", logdir)
+    assert re.fullmatch(
+        rf"runs/[A-Z][a-z]{{2}}\d\d_\d\d-\d\d-\d\d_{re.escape(socket.gethostname())}_lr0\.1", logdir
+    )
     assert event_files(tmp_path / logdir)
 
 

@@ -10,14 +10,29 @@ __all__ = ["demo"]
 
 
 @click.command()
-@click.option("--logdir", default="runs/demo", show_default=True, type=click.Path(file_okay=False),
-              help="Where to write the demo run.")
+@click.option(
+    "--logdir",
+    default="runs/demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to write the demo run.",
+)
 @click.option("--no-serve", "no_serve", is_flag=True, help="Only train and log; do not serve.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to serve on.")
-@click.option("--port", default=6006, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to serve on; 0 picks a free one.")
-@click.option("--epochs", default=12, show_default=True, type=click.IntRange(1, 1000),
-              help="Training epochs (about 5 s each on a laptop CPU).")
+@click.option(
+    "--port",
+    default=6006,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to serve on; 0 picks a free one.",
+)
+@click.option(
+    "--epochs",
+    default=12,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Training epochs (about 5 s each on a laptop CPU).",
+)
 def demo(logdir: str, no_serve: bool, host: str, port: int, epochs: int) -> None:
     """Train a CNN on scikit-learn's digits, log everything to LOGDIR, and serve the board."""
     from trainboard.cli.serve import bind_socket, run_server
@@ -30,5 +45,11 @@ def demo(logdir: str, no_serve: bool, host: str, port: int, epochs: int) -> None
     except MissingDependencyError as exc:
         raise click.ClickException(str(exc)) from None
     if sock is not None:
-        run_server(sock, os.path.dirname(os.path.abspath(logdir)) or logdir, None, 1.0,
-                   "trainboard demo", None)
+        run_server(
+            sock,
+            os.path.dirname(os.path.abspath(logdir)) or logdir,
+            None,
+            1.0,
+            "trainboard demo",
+            None,
+        )

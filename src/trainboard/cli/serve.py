@@ -28,7 +28,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
-        raise click.BadParameter(f"cannot resolve host {host!r}: {exc}", param_hint="--host") from None
+        raise click.BadParameter(
+            f"cannot resolve host {host!r}: {exc}", param_hint="--host"
+        ) from None
     family, _, _, _, address = infos[0]
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -53,11 +55,11 @@ def parse_logdir_spec(spec: str) -> dict[str, str]:
     for part in filter(None, spec.split(",")):
         name, sep, path = part.partition(":")
         if not sep or not name or not path:
-            raise click.BadParameter(
-                f"{part!r} is not name:path", param_hint="--logdir_spec"
-            )
+            raise click.BadParameter(f"{part!r} is not name:path", param_hint="--logdir_spec")
         if not os.path.isdir(os.path.expanduser(path)):
-            raise click.BadParameter(f"directory {path!r} does not exist", param_hint="--logdir_spec")
+            raise click.BadParameter(
+                f"directory {path!r} does not exist", param_hint="--logdir_spec"
+            )
         result[name] = os.path.expanduser(path)
     return result
 
@@ -73,34 +75,70 @@ def open_provider(logdir: str | None, logdir_spec: str | None, cache_dir: str | 
     if logdir_spec:
         from trainboard.data.multi import MultiProvider
 
-        return MultiProvider({
-            name: LogdirProvider(path, cache_dir=cache_dir or None, use_cache=use_cache)
-            for name, path in parse_logdir_spec(logdir_spec).items()
-        })
+        return MultiProvider(
+            {
+                name: LogdirProvider(path, cache_dir=cache_dir or None, use_cache=use_cache)
+                for name, path in parse_logdir_spec(logdir_spec).items()
+            }
+        )
     if logdir is None:
         raise click.UsageError("give --logdir DIR")
     return LogdirProvider(logdir, cache_dir=cache_dir or None, use_cache=use_cache)
 
 
 @click.command()
-@click.option("--logdir", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Directory of runs (event files are found recursively).")
-@click.option("--logdir_spec", default=None, metavar="NAME:PATH,...",
-              help="Several logdirs, each named: name1:path1,name2:path2.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to listen on. Anything but loopback exposes your logs.")
+@click.option(
+    "--logdir",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Directory of runs (event files are found recursively).",
+)
+@click.option(
+    "--logdir_spec",
+    default=None,
+    metavar="NAME:PATH,...",
+    help="Several logdirs, each named: name1:path1,name2:path2.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on. Anything but loopback exposes your logs.",
+)
 @click.option("--bind_all", is_flag=True, help="Listen on every interface (like --host 0.0.0.0).")
-@click.option("--port", default=6006, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on; 0 picks a free one.")
-@click.option("--reload_interval", default=1.0, show_default=True, type=click.FloatRange(min=0),
-              help="Seconds between scans for new data (0: load once).")
+@click.option(
+    "--port",
+    default=6006,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--reload_interval",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds between scans for new data (0: load once).",
+)
 @click.option("--window_title", default="", help="Title of the browser window.")
-@click.option("--cache_dir", default=None, type=click.Path(file_okay=False),
-              help="Where the index cache lives (default: the user cache directory).")
+@click.option(
+    "--cache_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Where the index cache lives (default: the user cache directory).",
+)
 @click.option("--no_cache", is_flag=True, help="Do not read or write the index cache.")
-def serve(logdir: str | None, logdir_spec: str | None, host: str, bind_all: bool, port: int,
-          reload_interval: float, window_title: str, cache_dir: str | None,
-          no_cache: bool) -> None:
+def serve(
+    logdir: str | None,
+    logdir_spec: str | None,
+    host: str,
+    bind_all: bool,
+    port: int,
+    reload_interval: float,
+    window_title: str,
+    cache_dir: str | None,
+    no_cache: bool,
+) -> None:
     """Serve the board over a logdir: trainboard --logdir runs [--host H] [--port 6006]."""
     if not logdir and not logdir_spec:
         raise click.UsageError("give --logdir DIR (or --logdir_spec name:path,...)")
@@ -116,13 +154,20 @@ def serve(logdir: str | None, logdir_spec: str | None, host: str, bind_all: bool
     if not _is_loopback(host):
         click.echo(
             f"warning: listening on {host}, not loopback: anyone who can reach this machine "
-            "can read these logs (there is no access control yet).", err=True,
+            "can read these logs (there is no access control yet).",
+            err=True,
         )
     run_server(sock, logdir, logdir_spec, reload_interval, window_title, cache_dir)
 
 
-def run_server(sock: socket.socket, logdir: str | None, logdir_spec: str | None,
-               reload_interval: float, window_title: str, cache_dir: str | None) -> None:
+def run_server(
+    sock: socket.socket,
+    logdir: str | None,
+    logdir_spec: str | None,
+    reload_interval: float,
+    window_title: str,
+    cache_dir: str | None,
+) -> None:
     import uvicorn
 
     from trainboard import __version__
@@ -130,12 +175,14 @@ def run_server(sock: socket.socket, logdir: str | None, logdir_spec: str | None,
 
     provider = open_provider(logdir, logdir_spec, cache_dir)
     shown = logdir_spec or os.path.abspath(logdir or "")
-    app = create_app(provider, logdir=shown, window_title=window_title,
-                     reload_interval=reload_interval)
+    app = create_app(
+        provider, logdir=shown, window_title=window_title, reload_interval=reload_interval
+    )
     host, port = sock.getsockname()[:2]
     url_host = f"[{host}]" if ":" in host else host
-    click.echo(f"trainboard {__version__} serving {shown} at http://{url_host}:{port}/ "
-               "(Ctrl+C to quit)")
+    click.echo(
+        f"trainboard {__version__} serving {shown} at http://{url_host}:{port}/ (Ctrl+C to quit)"
+    )
     sys.stdout.flush()
     config = uvicorn.Config(app, log_level="warning", lifespan="on", ws_ping_interval=20)
     server = uvicorn.Server(config)

@@ -61,19 +61,24 @@ class MultiProvider(DataProvider):
             return tuple(_join(n, r) for n, rep in reports.items() for r in getattr(rep, field))
 
         def keyed(field: str) -> dict[tuple[str, str], int]:
-            return {(_join(n, run), tag): count for n, rep in reports.items()
-                    for (run, tag), count in getattr(rep, field).items()}
+            return {
+                (_join(n, run), tag): count
+                for n, rep in reports.items()
+                for (run, tag), count in getattr(rep, field).items()
+            }
 
         return ReloadReport(
             new_runs=runs("new_runs"),
             removed_runs=runs("removed_runs"),
             reset_runs=runs("reset_runs"),
-            new_tags=tuple((_join(n, run), tag) for n, rep in reports.items()
-                           for run, tag in rep.new_tags),
+            new_tags=tuple(
+                (_join(n, run), tag) for n, rep in reports.items() for run, tag in rep.new_tags
+            ),
             new_points=keyed("new_points"),
             purged=keyed("purged"),
-            new_warnings=tuple(self._warning(n, w) for n, rep in reports.items()
-                               for w in rep.new_warnings),
+            new_warnings=tuple(
+                self._warning(n, w) for n, rep in reports.items() for w in rep.new_warnings
+            ),
         )
 
     @staticmethod
@@ -88,26 +93,48 @@ class MultiProvider(DataProvider):
                 result.append(dataclasses.replace(run, name=_join(name, run.name), parent=parent))
         return sorted(result, key=lambda r: r.name)
 
-    def tags(self, run: str | None = None, *, data_class: DataClass | None = None,
-             plugin_name: str | None = None) -> list[TagInfo]:
+    def tags(
+        self,
+        run: str | None = None,
+        *,
+        data_class: DataClass | None = None,
+        plugin_name: str | None = None,
+    ) -> list[TagInfo]:
         if run is not None:
             provider, inner = self._split(run)
             infos = provider.tags(inner, data_class=data_class, plugin_name=plugin_name)
             return [dataclasses.replace(i, run=run) for i in infos]
-        return [dataclasses.replace(i, run=_join(name, i.run))
-                for name, p in self._providers.items()
-                for i in p.tags(data_class=data_class, plugin_name=plugin_name)]
+        return [
+            dataclasses.replace(i, run=_join(name, i.run))
+            for name, p in self._providers.items()
+            for i in p.tags(data_class=data_class, plugin_name=plugin_name)
+        ]
 
     def read_scalars(self, run: str, tag: str) -> ScalarSeries:
         provider, inner = self._split(run)
         return dataclasses.replace(provider.read_scalars(inner, tag), run=run)
 
-    def read_scalar_view(self, run: str, tag: str, *, width: int = 1000, x_axis: XAxis = "step",
-                         x_range: tuple[float, float] | None = None, smoothing: float = 0.0,
-                         time_weighted: bool = False) -> ScalarView:
+    def read_scalar_view(
+        self,
+        run: str,
+        tag: str,
+        *,
+        width: int = 1000,
+        x_axis: XAxis = "step",
+        x_range: tuple[float, float] | None = None,
+        smoothing: float = 0.0,
+        time_weighted: bool = False,
+    ) -> ScalarView:
         provider, inner = self._split(run)
-        view = provider.read_scalar_view(inner, tag, width=width, x_axis=x_axis, x_range=x_range,
-                                         smoothing=smoothing, time_weighted=time_weighted)
+        view = provider.read_scalar_view(
+            inner,
+            tag,
+            width=width,
+            x_axis=x_axis,
+            x_range=x_range,
+            smoothing=smoothing,
+            time_weighted=time_weighted,
+        )
         return dataclasses.replace(view, run=run)
 
     def read_tensors(self, run: str, tag: str) -> TensorSeries:
@@ -118,8 +145,10 @@ class MultiProvider(DataProvider):
         provider, inner = self._split(run)
         name = run.partition("/")[0]
         series = provider.read_blob_sequences(inner, tag)
-        refs = tuple(tuple(dataclasses.replace(r, key=f"{name}:{r.key}") for r in point)
-                     for point in series.refs)
+        refs = tuple(
+            tuple(dataclasses.replace(r, key=f"{name}:{r.key}") for r in point)
+            for point in series.refs
+        )
         return dataclasses.replace(series, run=run, refs=refs)
 
     def read_blob(self, key: str) -> bytes:

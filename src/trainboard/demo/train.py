@@ -44,8 +44,12 @@ def _imports() -> tuple[Any, Any]:
 def _model(torch: Any) -> Any:
     nn = torch.nn
     return nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 8x8 -> 4x4
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 4x4 -> 2x2
+        nn.Conv2d(1, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # 8x8 -> 4x4
+        nn.Conv2d(16, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # 4x4 -> 2x2
         nn.Flatten(),
         nn.Sequential(nn.Linear(128, 64), nn.ReLU()),  # the features the projector shows
         nn.Linear(64, 10),
@@ -77,13 +81,17 @@ def run_demo(config: DemoConfig = DemoConfig(), *, log: Any = print) -> str:
         _log_setup(writer, model, x_train, y_train, config)
         step = 0
         for epoch in range(config.epochs):
-            step = _train_epoch(torch, writer, model, optimizer, loss_fn, x_train, y_train,
-                                config.batch_size, step)
-            metrics = _evaluate(torch, writer, model, loss_fn, x_train, y_train, x_val, y_val,
-                                epoch, step)
+            step = _train_epoch(
+                torch, writer, model, optimizer, loss_fn, x_train, y_train, config.batch_size, step
+            )
+            metrics = _evaluate(
+                torch, writer, model, loss_fn, x_train, y_train, x_val, y_val, epoch, step
+            )
             _log_epoch(torch, writer, model, epoch, step, metrics, x_val, y_val)
-            log(f"epoch {epoch + 1}/{config.epochs}: val loss {metrics['val_loss']:.3f}, "
-                f"val accuracy {metrics['val_acc']:.3f}")
+            log(
+                f"epoch {epoch + 1}/{config.epochs}: val loss {metrics['val_loss']:.3f}, "
+                f"val accuracy {metrics['val_acc']:.3f}"
+            )
         _log_final(torch, writer, model, x_val, y_val, metrics, config, step)
     log(f"logged {config.epochs} epochs to {config.logdir} in {time.monotonic() - started:.0f} s")
     return config.logdir
@@ -92,25 +100,42 @@ def run_demo(config: DemoConfig = DemoConfig(), *, log: Any = print) -> str:
 def _log_setup(writer: Any, model: Any, x: Any, y: Any, config: DemoConfig) -> None:
     writer.add_images("inputs/first_batch", x[:64], 0)
     writer.add_graph(model, x[:8])
-    writer.add_text("about", (
-        "# trainboard demo\n\nA CNN on scikit-learn's **8×8 digits**: "
-        f"{len(y)} training images, batch size {config.batch_size}, SGD lr {config.lr}."
-    ), 0)
-    writer.add_custom_scalars({
-        "Training": {
-            "loss (train vs val)": ["Multiline", ["loss/train_epoch", "loss/val"]],
-            "accuracy with spread": ["Margin", ["accuracy/val", "accuracy/val_low",
-                                                "accuracy/val_high"]],
-        },
-    })
+    writer.add_text(
+        "about",
+        (
+            "# trainboard demo\n\nA CNN on scikit-learn's **8×8 digits**: "
+            f"{len(y)} training images, batch size {config.batch_size}, SGD lr {config.lr}."
+        ),
+        0,
+    )
+    writer.add_custom_scalars(
+        {
+            "Training": {
+                "loss (train vs val)": ["Multiline", ["loss/train_epoch", "loss/val"]],
+                "accuracy with spread": [
+                    "Margin",
+                    ["accuracy/val", "accuracy/val_low", "accuracy/val_high"],
+                ],
+            },
+        }
+    )
 
 
-def _train_epoch(torch: Any, writer: Any, model: Any, optimizer: Any, loss_fn: Any, x: Any,
-                 y: Any, batch_size: int, step: int) -> int:
+def _train_epoch(
+    torch: Any,
+    writer: Any,
+    model: Any,
+    optimizer: Any,
+    loss_fn: Any,
+    x: Any,
+    y: Any,
+    batch_size: int,
+    step: int,
+) -> int:
     model.train()
     order = torch.randperm(len(y))
     for start in range(0, len(y), batch_size):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         optimizer.zero_grad()
         loss = loss_fn(model(x[idx]), y[idx])
         loss.backward()
@@ -123,8 +148,18 @@ def _train_epoch(torch: Any, writer: Any, model: Any, optimizer: Any, loss_fn: A
     return step
 
 
-def _evaluate(torch: Any, writer: Any, model: Any, loss_fn: Any, x_train: Any, y_train: Any,
-              x_val: Any, y_val: Any, epoch: int, step: int) -> dict[str, float]:
+def _evaluate(
+    torch: Any,
+    writer: Any,
+    model: Any,
+    loss_fn: Any,
+    x_train: Any,
+    y_train: Any,
+    x_val: Any,
+    y_val: Any,
+    epoch: int,
+    step: int,
+) -> dict[str, float]:
     model.eval()
     with torch.no_grad():
         train_logits, val_logits = model(x_train), model(x_val)
@@ -140,13 +175,22 @@ def _evaluate(torch: Any, writer: Any, model: Any, loss_fn: Any, x_train: Any, y
     writer.add_scalar("accuracy/val", metrics["val_acc"], epoch)
     writer.add_scalar("accuracy/val_low", metrics["val_acc"] - spread, epoch)
     writer.add_scalar("accuracy/val_high", metrics["val_acc"] + spread, epoch)
-    writer.add_scalars("accuracy", {"train": metrics["train_acc"], "val": metrics["val_acc"]},
-                       epoch)
+    writer.add_scalars(
+        "accuracy", {"train": metrics["train_acc"], "val": metrics["val_acc"]}, epoch
+    )
     return metrics
 
 
-def _log_epoch(torch: Any, writer: Any, model: Any, epoch: int, step: int,
-               metrics: dict[str, float], x_val: Any, y_val: Any) -> None:
+def _log_epoch(
+    torch: Any,
+    writer: Any,
+    model: Any,
+    epoch: int,
+    step: int,
+    metrics: dict[str, float],
+    x_val: Any,
+    y_val: Any,
+) -> None:
     for name, param in model.named_parameters():
         writer.add_histogram(f"weights/{name}", param, epoch)
     with torch.no_grad():
@@ -160,31 +204,58 @@ def _log_epoch(torch: Any, writer: Any, model: Any, epoch: int, step: int,
     sample_rate = 8000
     t = torch.arange(sample_rate // 2) / sample_rate
     pitch = 220 + 660 * min(metrics["val_loss"], 1.0)
-    writer.add_audio("sound/val_loss", 0.5 * torch.sin(2 * math.pi * pitch * t), epoch,
-                     sample_rate=sample_rate)
+    writer.add_audio(
+        "sound/val_loss", 0.5 * torch.sin(2 * math.pi * pitch * t), epoch, sample_rate=sample_rate
+    )
 
 
-def _log_final(torch: Any, writer: Any, model: Any, x_val: Any, y_val: Any,
-               metrics: dict[str, float], config: DemoConfig, step: int) -> None:
+def _log_final(
+    torch: Any,
+    writer: Any,
+    model: Any,
+    x_val: Any,
+    y_val: Any,
+    metrics: dict[str, float],
+    config: DemoConfig,
+    step: int,
+) -> None:
     with torch.no_grad():
         features = model[:-1](x_val)
     labels = [str(int(v)) for v in y_val]
-    writer.add_embedding(features, metadata=labels, label_img=x_val, global_step=step,
-                         tag="features")
+    writer.add_embedding(
+        features, metadata=labels, label_img=x_val, global_step=step, tag="features"
+    )
     centered = features - features.mean(0)
     _, _, v = torch.linalg.svd(centered, full_matrices=False)
     points = (centered @ v[:3].T).unsqueeze(0)
     points = points / points.abs().max()
-    palette = torch.tensor([[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40],
-                            [148, 103, 189], [140, 86, 75], [227, 119, 194], [127, 127, 127],
-                            [188, 189, 34], [23, 190, 207]], dtype=torch.uint8)
-    writer.add_mesh("features_pca", vertices=points, colors=palette[y_val].unsqueeze(0),
-                    global_step=step)
+    palette = torch.tensor(
+        [
+            [31, 119, 180],
+            [255, 127, 14],
+            [44, 160, 44],
+            [214, 39, 40],
+            [148, 103, 189],
+            [140, 86, 75],
+            [227, 119, 194],
+            [127, 127, 127],
+            [188, 189, 34],
+            [23, 190, 207],
+        ],
+        dtype=torch.uint8,
+    )
+    writer.add_mesh(
+        "features_pca", vertices=points, colors=palette[y_val].unsqueeze(0), global_step=step
+    )
     frames = x_val[:12].unsqueeze(0).repeat(1, 1, 3, 1, 1)  # (N=1, T=12, C=3, 8, 8)
     writer.add_video("inputs/flipbook", frames, step, fps=3)
     writer.add_hparams(
-        {"lr": config.lr, "batch_size": config.batch_size, "epochs": config.epochs,
-         "optimizer": "SGD"},
+        {
+            "lr": config.lr,
+            "batch_size": config.batch_size,
+            "epochs": config.epochs,
+            "optimizer": "SGD",
+        },
         {"hparam/val_accuracy": metrics["val_acc"], "hparam/val_loss": metrics["val_loss"]},
         run_name="hparams",
     )

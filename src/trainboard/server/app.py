@@ -41,13 +41,19 @@ def openapi_document() -> dict[str, Any]:
     paths["/api/live"] = {"get": {"summary": "WebSocket push channel (see docs/http/api.md)."}}
     for operations in paths.values():
         for operation in operations.values():
-            operation.setdefault("responses", {
-                "200": {"description": "OK"},
-                "400": {"description": "A malformed or missing query parameter."},
-                "404": {"description": "An unknown run or tag."},
-            })
-    return {"openapi": "3.1.0", "info": {"title": "trainboard", "version": __version__},
-            "paths": paths}
+            operation.setdefault(
+                "responses",
+                {
+                    "200": {"description": "OK"},
+                    "400": {"description": "A malformed or missing query parameter."},
+                    "404": {"description": "An unknown run or tag."},
+                },
+            )
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "trainboard", "version": __version__},
+        "paths": paths,
+    }
 
 
 async def _openapi_route(request: Request) -> JSONResponse:

@@ -1,8 +1,8 @@
 """Errors that reach the browser: each carries its HTTP status and becomes a JSON body.
 
-    PublicError(http_code)
-    ├── BadRequestError   400  a malformed or missing query parameter
-    └── NotFoundError     404  an unknown run, tag or route
+PublicError(http_code)
+├── BadRequestError   400  a malformed or missing query parameter
+└── NotFoundError     404  an unknown run, tag or route
 """
 
 from __future__ import annotations
@@ -10,7 +10,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-__all__ = ["BadRequestError", "NotFoundError", "PublicError", "error_response", "public_error_handler"]
+__all__ = [
+    "BadRequestError",
+    "NotFoundError",
+    "PublicError",
+    "error_response",
+    "public_error_handler",
+]
 
 
 class PublicError(Exception):

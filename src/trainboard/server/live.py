@@ -30,8 +30,14 @@ def messages_for(provider: DataProvider, report: ReloadReport) -> list[dict[str,
     """The push messages describing one reload's changes (docs/http/api.md, "Push")."""
     messages: list[dict[str, Any]] = []
     if report.new_runs or report.removed_runs or report.reset_runs:
-        messages.append({"type": "runs", "added": list(report.new_runs),
-                         "removed": list(report.removed_runs), "reset": list(report.reset_runs)})
+        messages.append(
+            {
+                "type": "runs",
+                "added": list(report.new_runs),
+                "removed": list(report.removed_runs),
+                "reset": list(report.reset_runs),
+            }
+        )
     if report.new_tags or report.new_points or report.purged:
         infos = {(i.run, i.tag): i for i in provider.tags()}
         by_kind: dict[str, list[dict[str, Any]]] = {}
@@ -41,10 +47,14 @@ def messages_for(provider: DataProvider, report: ReloadReport) -> list[dict[str,
             kind = kind_of(info) if info is not None else None
             if info is None or kind is None:
                 continue
-            by_kind.setdefault(kind, []).append({
-                "run": run, "tag": tag, "total_points": info.num_points,
-                "last_step": info.last_step,
-            })
+            by_kind.setdefault(kind, []).append(
+                {
+                    "run": run,
+                    "tag": tag,
+                    "total_points": info.num_points,
+                    "last_step": info.last_step,
+                }
+            )
         for kind, updates in by_kind.items():
             messages.append({"type": "points", "kind": kind, "updates": updates})
         new_tags: dict[tuple[str, str], list[str]] = {}

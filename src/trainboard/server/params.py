@@ -19,7 +19,9 @@ def required(query: QueryParams, name: str) -> str:
     return value
 
 
-def choice(query: QueryParams, name: str, options: Sequence[str], default: str | None = None) -> str:
+def choice(
+    query: QueryParams, name: str, options: Sequence[str], default: str | None = None
+) -> str:
     value = query.get(name, default)
     if value is None:
         raise BadRequestError(f"missing query parameter {name!r}; expected one of {list(options)}")
@@ -29,7 +31,11 @@ def choice(query: QueryParams, name: str, options: Sequence[str], default: str |
 
 
 def integer(
-    query: QueryParams, name: str, default: int | None = None, *, low: int | None = None,
+    query: QueryParams,
+    name: str,
+    default: int | None = None,
+    *,
+    low: int | None = None,
     high: int | None = None,
 ) -> int:
     raw = query.get(name)
@@ -47,8 +53,13 @@ def integer(
 
 
 def floating(
-    query: QueryParams, name: str, default: float | None = None, *, low: float | None = None,
-    high: float | None = None, high_open: bool = False,
+    query: QueryParams,
+    name: str,
+    default: float | None = None,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    high_open: bool = False,
 ) -> float | None:
     raw = query.get(name)
     if raw is None or raw == "":
@@ -70,8 +81,5 @@ def string_list(query: QueryParams, name: str) -> list[str]:
     """``name=a,b`` and ``name=a&name=b`` both give ``["a", "b"]``."""
     values: list[str] = []
     raw = query.getlist(name)
-    if len(raw) == 1:
-        values = [v for v in raw[0].split(",") if v]
-    else:
-        values = [v for v in raw if v]
+    values = [v for v in raw[0].split(",") if v] if len(raw) == 1 else [v for v in raw if v]
     return values

@@ -413,7 +413,7 @@ def _scalar_record(item: tuple[Any, ...]) -> bytes:
 
 
 def _event_bytes(wall_time: float, step: int, values: Iterable[Any]) -> bytes:
-    """Serialize an Event holding ``values`` (our ``Summary.Value`` protos or any duck-typed ones)."""
+    """Serialize an Event holding ``values`` (our ``Summary.Value`` protos or duck-typed ones)."""
     from trainboard.format.proto.event_pb2 import Event
     from trainboard.format.proto.summary_pb2 import Summary
 

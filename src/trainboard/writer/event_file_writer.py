@@ -9,6 +9,7 @@ TensorBoard field numbers, ours or the ``tensorboard`` package's.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import threading
 import time
@@ -36,10 +37,8 @@ def close_all_writers() -> None:
     with _LIVE_LOCK:
         writers = list(_LIVE)
     for writer in writers:
-        try:
+        with contextlib.suppress(Exception):
             writer.close()
-        except Exception:
-            pass
 
 
 def _after_fork_in_child() -> None:
@@ -131,7 +130,7 @@ class FileWriter:
         )
 
     def add_graph(self, graph_profile: Any, walltime: Any = None) -> None:
-        """Write a ``(GraphDef, RunMetadata)`` pair: the graph, then run metadata tagged ``step1``."""
+        """Write a ``(GraphDef, RunMetadata)`` pair: the graph, then its run metadata."""
         from trainboard.format.proto.event_pb2 import Event, TaggedRunMetadata
 
         graph, run_metadata = graph_profile

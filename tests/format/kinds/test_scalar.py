@@ -45,5 +45,5 @@ def test_new_style_value_carries_scalars_plugin_metadata() -> None:
 
 def test_decode_reads_simple_values_and_rejects_non_scalars() -> None:
     assert scalar.decode(Summary.Value(tag="t", simple_value=2.0)) == 2.0
-    with pytest.raises(ValueError, match="'h'.*histo"):
+    with pytest.raises(ValueError, match=r"'h'.*histo"):
         scalar.decode(Summary.Value(tag="h", histo={"num": 1}))

@@ -37,8 +37,14 @@ def finite_or_none(values: Any) -> list[float | None]:
     return [v if math.isfinite(v) else None for v in values.tolist()]
 
 
-def query_param(name: str, description: str, *, required: bool = False,
-                schema: dict[str, Any] | None = None) -> dict[str, Any]:
+def query_param(
+    name: str, description: str, *, required: bool = False, schema: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """An OpenAPI query-parameter object."""
-    return {"name": name, "in": "query", "required": required, "description": description,
-            "schema": schema or {"type": "string"}}
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }

@@ -15,14 +15,32 @@ from trainboard.server.routes._util import call_impl, provider_of, query_param
 __all__ = ["KINDS", "OPENAPI", "ROUTES", "kind_of", "runs_impl", "tags_impl"]
 
 # Dashboard kinds, in tab order; plugin names map onto them.
-KINDS = ("scalars", "images", "audio", "histograms", "text", "pr_curves", "graphs",
-         "hparams", "custom_scalars", "mesh")
+KINDS = (
+    "scalars",
+    "images",
+    "audio",
+    "histograms",
+    "text",
+    "pr_curves",
+    "graphs",
+    "hparams",
+    "custom_scalars",
+    "mesh",
+)
 _PLUGIN_KIND = {
-    "scalars": "scalars", "images": "images", "audio": "audio", "histograms": "histograms",
-    "text": "text", "pr_curves": "pr_curves", "graphs": "graphs",
-    "graph_run_metadata": "graphs", "graph_tagged_run_metadata": "graphs",
-    "graph_run_metadata_graph": "graphs", "hparams": "hparams",
-    "custom_scalars": "custom_scalars", "mesh": "mesh",
+    "scalars": "scalars",
+    "images": "images",
+    "audio": "audio",
+    "histograms": "histograms",
+    "text": "text",
+    "pr_curves": "pr_curves",
+    "graphs": "graphs",
+    "graph_run_metadata": "graphs",
+    "graph_tagged_run_metadata": "graphs",
+    "graph_run_metadata_graph": "graphs",
+    "hparams": "hparams",
+    "custom_scalars": "custom_scalars",
+    "mesh": "mesh",
 }
 
 
@@ -37,8 +55,12 @@ def environment_impl(request: Request) -> dict[str, Any]:
     from trainboard import __version__
 
     state = request.app.state
-    return {"version": __version__, "logdir": state.logdir, "window_title": state.window_title,
-            "reload_interval": state.reload_interval}
+    return {
+        "version": __version__,
+        "logdir": state.logdir,
+        "window_title": state.window_title,
+        "reload_interval": state.reload_interval,
+    }
 
 
 def runs_impl(provider: DataProvider) -> dict[str, Any]:
@@ -54,18 +76,22 @@ def runs_impl(provider: DataProvider) -> dict[str, Any]:
     runs = []
     for run in provider.runs():
         kinds = kinds_by_run.get(run.name, set())
-        runs.append({
-            "name": run.name,
-            "parent": run.parent,
-            "group_tag": run.main_tag if run.sub_run == "scalars" else None,
-            "sub_run": run.sub_run,
-            "kinds": [k for k in KINDS if k in kinds],
-            "start_time": run.start_time,
-            "last_update": last_update.get(run.name),
-        })
+        runs.append(
+            {
+                "name": run.name,
+                "parent": run.parent,
+                "group_tag": run.main_tag if run.sub_run == "scalars" else None,
+                "sub_run": run.sub_run,
+                "kinds": [k for k in KINDS if k in kinds],
+                "start_time": run.start_time,
+                "last_update": last_update.get(run.name),
+            }
+        )
     all_kinds = set().union(*kinds_by_run.values()) if kinds_by_run else set()
-    warnings = [{"run": w.run, "path": w.path, "kind": w.kind, "count": w.count,
-                 "message": w.message} for w in provider.warnings()]
+    warnings = [
+        {"run": w.run, "path": w.path, "kind": w.kind, "count": w.count, "message": w.message}
+        for w in provider.warnings()
+    ]
     return {"runs": runs, "kinds": [k for k in KINDS if k in all_kinds], "warnings": warnings}
 
 
@@ -106,9 +132,17 @@ ROUTES = [
 OPENAPI: dict[str, Any] = {
     "/api/environment": {"get": {"summary": "Server version, logdir and settings."}},
     "/api/runs": {"get": {"summary": "Every run, its dashboard kinds, and load warnings."}},
-    "/api/tags": {"get": {
-        "summary": "Tags of one dashboard kind, per run.",
-        "parameters": [query_param("kind", "A dashboard kind.", required=True,
-                                   schema={"type": "string", "enum": list(KINDS)})],
-    }},
+    "/api/tags": {
+        "get": {
+            "summary": "Tags of one dashboard kind, per run.",
+            "parameters": [
+                query_param(
+                    "kind",
+                    "A dashboard kind.",
+                    required=True,
+                    schema={"type": "string", "enum": list(KINDS)},
+                )
+            ],
+        }
+    },
 }

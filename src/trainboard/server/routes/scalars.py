@@ -11,14 +11,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from trainboard.data.provider import DataClass, DataProvider, ScalarView
+from trainboard.data.provider import DataClass, DataProvider, ScalarView, XAxis
 from trainboard.server.errors import BadRequestError, NotFoundError
 from trainboard.server.params import choice, floating, integer, required, string_list
 from trainboard.server.routes._util import call_impl, finite_or_none, provider_of, query_param
 
 __all__ = ["OPENAPI", "ROUTES", "encode_binary", "scalar_data_impl", "scalars_impl"]
 
-_X_AXES = {"step": "step", "relative": "relative", "wall": "wall_time"}
+_X_AXES: dict[str, XAxis] = {"step": "step", "relative": "relative", "wall": "wall_time"}
 
 
 def _check_run_tags(provider: DataProvider, runs: list[str], tag: str) -> list[str]:
@@ -32,15 +32,27 @@ def _check_run_tags(provider: DataProvider, runs: list[str], tag: str) -> list[s
 
 
 def scalars_impl(
-    provider: DataProvider, tag: str, runs: list[str], *, width: int, xaxis: str,
-    x_range: tuple[float, float] | None, smoothing: float, time_weighted: bool,
+    provider: DataProvider,
+    tag: str,
+    runs: list[str],
+    *,
+    width: int,
+    xaxis: str,
+    x_range: tuple[float, float] | None,
+    smoothing: float,
+    time_weighted: bool,
 ) -> dict[str, Any]:
     """One card: the view of ``tag`` for each run that has it, as numpy columns."""
     series = []
     for run in _check_run_tags(provider, runs, tag):
         view = provider.read_scalar_view(
-            run, tag, width=width, x_axis=_X_AXES[xaxis], x_range=x_range,  # type: ignore[arg-type]
-            smoothing=smoothing, time_weighted=time_weighted,
+            run,
+            tag,
+            width=width,
+            x_axis=_X_AXES[xaxis],
+            x_range=x_range,
+            smoothing=smoothing,
+            time_weighted=time_weighted,
         )
         series.append(_columns(view))
     return {"tag": tag, "xaxis": xaxis, "series": series}
@@ -48,8 +60,12 @@ def scalars_impl(
 
 def _columns(view: ScalarView) -> dict[str, Any]:
     columns: dict[str, Any] = {
-        "run": view.run, "total_points": view.total, "returned_points": len(view),
-        "steps": view.steps, "wall_times": view.wall_times, "values": view.values,
+        "run": view.run,
+        "total_points": view.total,
+        "returned_points": len(view),
+        "steps": view.steps,
+        "wall_times": view.wall_times,
+        "values": view.values,
     }
     if view.smoothed is not None:
         columns["smoothed"] = view.smoothed
@@ -63,8 +79,10 @@ def to_json(card: dict[str, Any]) -> dict[str, Any]:
     """The JSON shape: arrays as lists, non-finite floats as null."""
     out = dict(card)
     out["series"] = [
-        {k: (v.tolist() if k == "steps" else finite_or_none(v)) if k in _ARRAYS else v
-         for k, v in s.items()}
+        {
+            k: (v.tolist() if k == "steps" else finite_or_none(v)) if k in _ARRAYS else v
+            for k, v in s.items()
+        }
         for s in card["series"]
     ]
     return out
@@ -122,8 +140,15 @@ async def scalars_route(request: Request) -> Response:
     fmt = choice(query, "format", ("json", "binary"), "json")
     x_range = (xmin, xmax) if xmin is not None and xmax is not None else None
     card = await call_impl(
-        scalars_impl, provider_of(request), tag, runs, width=width, xaxis=xaxis,
-        x_range=x_range, smoothing=smoothing, time_weighted=kind == "time_ema",
+        scalars_impl,
+        provider_of(request),
+        tag,
+        runs,
+        width=width,
+        xaxis=xaxis,
+        x_range=x_range,
+        smoothing=smoothing,
+        time_weighted=kind == "time_ema",
     )
     if fmt == "binary":
         return Response(encode_binary(card), media_type="application/octet-stream")
@@ -136,12 +161,14 @@ def scalar_data_impl(provider: DataProvider, run: str, tag: str, fmt: str) -> by
         raise NotFoundError(f"run {run!r} has no scalar tag {tag!r}")
     series = provider.read_scalars(run, tag)
     if fmt == "json":
-        rows = zip(series.wall_times.tolist(), series.steps.tolist(), series.values.tolist())
+        columns = (series.wall_times.tolist(), series.steps.tolist(), series.values.tolist())
+        rows = zip(*columns, strict=True)
         return json.dumps([list(r) for r in rows]).encode()
     out = io.StringIO()
     out.write("wall_time,step,value\n")
-    for wall, step, value in zip(series.wall_times.tolist(), series.steps.tolist(),
-                                 series.values.tolist()):
+    for wall, step, value in zip(
+        series.wall_times.tolist(), series.steps.tolist(), series.values.tolist(), strict=True
+    ):
         out.write(f"{wall!r},{step},{value!r}\n")
     return out.getvalue().encode()
 
@@ -153,8 +180,9 @@ async def scalar_data_route(request: Request) -> Response:
     body = await call_impl(scalar_data_impl, provider_of(request), run, tag, fmt)
     name = f"{run}_{tag}".replace("/", "_").replace('"', "") + f".{fmt}"
     media = "text/csv" if fmt == "csv" else "application/json"
-    return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 ROUTES = [
@@ -163,29 +191,44 @@ ROUTES = [
 ]
 
 OPENAPI: dict[str, Any] = {
-    "/api/scalars": {"get": {
-        "summary": "One scalar card: a per-pixel downsampled view of a tag for several runs.",
-        "parameters": [
-            query_param("tag", "The scalar tag.", required=True),
-            query_param("runs", "Run names, comma-separated or repeated.", required=True),
-            query_param("width", "Card width in pixels (1-10000).", schema={"type": "integer"}),
-            query_param("xaxis", "step, relative or wall.",
-                        schema={"type": "string", "enum": list(_X_AXES)}),
-            query_param("xmin", "Start of the x-range (zoom).", schema={"type": "number"}),
-            query_param("xmax", "End of the x-range (zoom).", schema={"type": "number"}),
-            query_param("smoothing", "EMA weight in [0, 1).", schema={"type": "number"}),
-            query_param("smoothing_kind", "ema or time_ema.",
-                        schema={"type": "string", "enum": ["ema", "time_ema"]}),
-            query_param("format", "json or binary.",
-                        schema={"type": "string", "enum": ["json", "binary"]}),
-        ],
-    }},
-    "/api/scalars/data": {"get": {
-        "summary": "Every point of one series, as a CSV or JSON download.",
-        "parameters": [
-            query_param("run", "The run.", required=True),
-            query_param("tag", "The scalar tag.", required=True),
-            query_param("format", "csv or json.", schema={"type": "string", "enum": ["csv", "json"]}),
-        ],
-    }},
+    "/api/scalars": {
+        "get": {
+            "summary": "One scalar card: a per-pixel downsampled view of a tag for several runs.",
+            "parameters": [
+                query_param("tag", "The scalar tag.", required=True),
+                query_param("runs", "Run names, comma-separated or repeated.", required=True),
+                query_param("width", "Card width in pixels (1-10000).", schema={"type": "integer"}),
+                query_param(
+                    "xaxis",
+                    "step, relative or wall.",
+                    schema={"type": "string", "enum": list(_X_AXES)},
+                ),
+                query_param("xmin", "Start of the x-range (zoom).", schema={"type": "number"}),
+                query_param("xmax", "End of the x-range (zoom).", schema={"type": "number"}),
+                query_param("smoothing", "EMA weight in [0, 1).", schema={"type": "number"}),
+                query_param(
+                    "smoothing_kind",
+                    "ema or time_ema.",
+                    schema={"type": "string", "enum": ["ema", "time_ema"]},
+                ),
+                query_param(
+                    "format",
+                    "json or binary.",
+                    schema={"type": "string", "enum": ["json", "binary"]},
+                ),
+            ],
+        }
+    },
+    "/api/scalars/data": {
+        "get": {
+            "summary": "Every point of one series, as a CSV or JSON download.",
+            "parameters": [
+                query_param("run", "The run.", required=True),
+                query_param("tag", "The scalar tag.", required=True),
+                query_param(
+                    "format", "csv or json.", schema={"type": "string", "enum": ["csv", "json"]}
+                ),
+            ],
+        }
+    },
 }
