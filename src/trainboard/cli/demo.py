@@ -28,26 +28,31 @@ __all__ = ["demo"]
 )
 @click.option(
     "--epochs",
-    default=12,
+    default=30,
     show_default=True,
     type=click.IntRange(1, 1000),
-    help="Training epochs (about 5 s each on a laptop CPU).",
+    help="Training epochs (a fraction of a second each on a laptop CPU).",
 )
 def demo(logdir: str, no_serve: bool, host: str, port: int, epochs: int) -> None:
-    """Train a CNN on scikit-learn's digits, log everything to LOGDIR, and serve the board."""
+    """Train a CNN on scikit-learn's digits, log every kind under LOGDIR, and serve the board.
+
+    The run goes to LOGDIR/digits_cnn; the board is served over LOGDIR.
+    """
     from trainboard.cli.serve import bind_socket, run_server
     from trainboard.demo.train import DemoConfig, run_demo
     from trainboard.errors import MissingDependencyError
 
     sock = None if no_serve else bind_socket(host, port)  # fail early if the port is taken
     try:
-        run_demo(DemoConfig(logdir=logdir, epochs=epochs), log=click.echo)
+        run_demo(
+            DemoConfig(logdir=os.path.join(logdir, "digits_cnn"), epochs=epochs), log=click.echo
+        )
     except MissingDependencyError as exc:
         raise click.ClickException(str(exc)) from None
     if sock is not None:
         run_server(
             sock,
-            os.path.dirname(os.path.abspath(logdir)) or logdir,
+            logdir,
             None,
             1.0,
             "trainboard demo",

@@ -23,9 +23,9 @@ __all__ = ["DemoConfig", "run_demo"]
 @dataclass(frozen=True)
 class DemoConfig:
     logdir: str = "runs/demo"
-    epochs: int = 12
+    epochs: int = 30
     batch_size: int = 32
-    lr: float = 0.05
+    lr: float = 0.02
     seed: int = 0
 
 

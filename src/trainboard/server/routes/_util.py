@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -18,7 +20,20 @@ __all__ = ["call_impl", "finite_or_none", "provider_of", "query_param"]
 T = TypeVar("T")
 
 
-def provider_of(request: Request) -> DataProvider:
+FIRST_LOAD_WAIT = 10.0  # seconds a request waits for the server's first read of the logdir
+
+
+async def provider_of(request: Request) -> DataProvider:
+    """The app's provider, once its first load finished (or after ``FIRST_LOAD_WAIT`` s).
+
+    A page opened while the server starts then sees the logdir, not an empty
+    board; a huge logdir still answers (partially) after the wait, and the push
+    channel announces the rest.
+    """
+    hub = request.app.state.hub
+    if not hub.loaded.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(hub.loaded.wait(), FIRST_LOAD_WAIT)
     provider: DataProvider = request.app.state.provider
     return provider
 

@@ -115,12 +115,12 @@ async def environment_route(request: Request) -> JSONResponse:
 
 
 async def runs_route(request: Request) -> JSONResponse:
-    return JSONResponse(await call_impl(runs_impl, provider_of(request)))
+    return JSONResponse(await call_impl(runs_impl, await provider_of(request)))
 
 
 async def tags_route(request: Request) -> JSONResponse:
     kind = choice(request.query_params, "kind", KINDS)
-    return JSONResponse(await call_impl(tags_impl, provider_of(request), kind))
+    return JSONResponse(await call_impl(tags_impl, await provider_of(request), kind))
 
 
 ROUTES = [

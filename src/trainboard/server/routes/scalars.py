@@ -141,7 +141,7 @@ async def scalars_route(request: Request) -> Response:
     x_range = (xmin, xmax) if xmin is not None and xmax is not None else None
     card = await call_impl(
         scalars_impl,
-        provider_of(request),
+        await provider_of(request),
         tag,
         runs,
         width=width,
@@ -177,7 +177,7 @@ async def scalar_data_route(request: Request) -> Response:
     query = request.query_params
     run, tag = required(query, "run"), required(query, "tag")
     fmt = choice(query, "format", ("csv", "json"), "csv")
-    body = await call_impl(scalar_data_impl, provider_of(request), run, tag, fmt)
+    body = await call_impl(scalar_data_impl, await provider_of(request), run, tag, fmt)
     name = f"{run}_{tag}".replace("/", "_").replace('"', "") + f".{fmt}"
     media = "text/csv" if fmt == "csv" else "application/json"
     return Response(
