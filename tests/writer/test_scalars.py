@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -233,14 +235,25 @@ def test_cuda_scalars_do_not_synchronize_the_calling_thread(tmp_path: Path) -> N
     if not torch.cuda.is_available():
         pytest.skip("needs a CUDA device")
     loss = (torch.randn(1000, device="cuda", requires_grad=True) ** 2).mean()
+    gate = threading.Event()
+
+    def hold_the_worker() -> None:  # the debug mode is process-wide: the worker reads later
+        gate.wait()
+
     with SummaryWriter(tmp_path) as w:
-        torch.cuda.set_sync_debug_mode("error")  # any device sync on this thread now raises
+        w._submit_call(hold_the_worker, "wait while the calling thread is checked")
+        with warnings.catch_warnings():  # "a prototype feature": it still catches item()/cpu()
+            warnings.simplefilter("ignore", UserWarning)
+            torch.cuda.set_sync_debug_mode("error")  # a device sync now raises
         try:
             for step in range(100):
                 w.add_scalar("loss", loss, step)
                 w.add_scalars("pair", {"a": loss, "b": loss * 2}, step)
         finally:
             torch.cuda.set_sync_debug_mode("default")
+            gate.set()
     expected = float(loss.detach().cpu())
     got = [v.simple_value for _, v in summary_values(tmp_path)]
     assert got == pytest.approx([expected] * 100, rel=1e-6)
+    pair_b = [v.simple_value for _, v in summary_values(tmp_path / "pair_b")]
+    assert pair_b == pytest.approx([expected * 2] * 100, rel=1e-6)

@@ -98,7 +98,9 @@ def scalar_of(value: Any, name: str = "scalar_value") -> Any:
             raise TypeError(f"{name} must be real, got a complex tensor {value!r}")
         if value.is_cpu:
             return float(value.item())
-        return value.detach().reshape(()).clone()
+        return (
+            value.detach().clone()
+        )  # a copy queued on the device: later in-place ops cannot leak in
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
     if isinstance(value, (list, tuple)):
