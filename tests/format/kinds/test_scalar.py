@@ -47,3 +47,22 @@ def test_decode_reads_simple_values_and_rejects_non_scalars() -> None:
     assert scalar.decode(Summary.Value(tag="t", simple_value=2.0)) == 2.0
     with pytest.raises(ValueError, match=r"'h'.*histo"):
         scalar.decode(Summary.Value(tag="h", histo={"num": 1}))
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("scalar_simple", {}),
+        ("scalar_new_style", {"new_style": True}),
+        ("scalar_new_style_double", {"new_style": True, "double_precision": True}),
+    ],
+)
+def test_summary_equals_torchs_and_the_golden_file(
+    name: str, kwargs: dict[str, bool], golden: object
+) -> None:
+    summary = Summary(value=[scalar.scalar_value("loss/train", 0.1, **kwargs)])
+    golden.check(name, summary)  # type: ignore[attr-defined]
+    torch_summary = pytest.importorskip("torch.utils.tensorboard.summary")
+    theirs = torch_summary.scalar("loss/train", 0.1, **kwargs)
+    assert Summary.FromString(theirs.SerializeToString()) == summary
+    assert theirs.SerializeToString() == summary.SerializeToString()
