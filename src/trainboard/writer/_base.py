@@ -4,10 +4,11 @@ queued item. The ``add_*`` methods live in mixins beside this module."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +69,7 @@ class WriterBase:
         self._worker: Worker | None = None
         self._dropped_before = 0  # dropped by workers of earlier open/close cycles
         self._fast: tuple[Any, EventFile, int, Worker] | None = None
+        self._defaults: tuple[int | None, float | None] | None = None  # use_metadata()
         self.file_writer: FileWriter | None = None
         self.all_writers: dict[str, FileWriter] = {}
         if self._write_to_disk:
@@ -129,7 +131,12 @@ class WriterBase:
 
     def _restore_fast(self) -> None:
         worker, writer = self._worker, self.file_writer
-        if worker is not None and writer is not None and writer._file is not None:
+        if (
+            worker is not None
+            and writer is not None
+            and writer._file is not None
+            and self._defaults is None  # use_metadata's defaults need the checking path
+        ):
             self._fast = (worker.pending, writer._file, worker.wake_at, worker)
 
     def _invalidate_fast(self) -> None:
@@ -177,8 +184,8 @@ class WriterBase:
 
         ``tag`` keys the automatic step used when ``global_step`` is None.
         """
-        step = step_of(global_step)
-        wall = walltime_of(walltime, time.time())
+        step = self._step(global_step)
+        wall = self._wall(walltime)
         target = self._target(run)
         if target is not None:
             worker, file = target
@@ -202,6 +209,43 @@ class WriterBase:
     @staticmethod
     def _check_tag(tag: Any, name: str = "tag") -> str:
         return check_tag(tag, name)
+
+    def _step(self, global_step: Any) -> int | None:
+        """``global_step`` checked, or the ``use_metadata`` default when it is None."""
+        if global_step is None and self._defaults is not None:
+            return self._defaults[0]
+        return step_of(global_step)
+
+    def _wall(self, walltime: Any) -> float:
+        """``walltime`` checked, or the ``use_metadata`` default, or now."""
+        if walltime is None and self._defaults is not None and self._defaults[1] is not None:
+            return self._defaults[1]
+        return walltime_of(walltime, time.time())
+
+    @contextlib.contextmanager
+    def use_metadata(self, *, global_step: Any = None, walltime: Any = None) -> Iterator[Any]:
+        """Give the ``add_*`` calls inside the block a default step and/or wall time.
+
+        tensorboardX's context manager; explicit arguments of a call still win.
+
+        Example::
+
+            with writer.use_metadata(global_step=epoch):
+                writer.add_scalar("loss", loss)
+                writer.add_histogram("weights", w)
+        """
+        if self._defaults is not None:
+            raise RuntimeError("use_metadata() is already active on this writer; it does not nest")
+        if global_step is None and walltime is None:
+            raise ValueError("use_metadata() needs global_step or walltime (or both)")
+        wall = None if walltime is None else walltime_of(walltime, 0.0)
+        self._defaults = (step_of(global_step), wall)
+        self._fast = None
+        try:
+            yield self
+        finally:
+            self._defaults = None
+            self._restore_fast()
 
     # --------------------------------------------------------------- lifecycle
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from typing import Any
 
 from trainboard.writer._base import WriterBase
@@ -54,7 +53,7 @@ class GraphMethods(WriterBase):
         from trainboard.format.kinds.graph_torch import trace_graph
 
         nodes = trace_graph(model, input_to_model, bool(verbose), bool(use_strict_trace))
-        wall_time = time.time()
+        wall_time = self._wall(None)
         self._submit_event(
             lambda: graph.graph_event(graph.graph_def(nodes), wall_time),
             nbytes=len(nodes) * _NODE_BYTES,
@@ -93,7 +92,26 @@ class GraphMethods(WriterBase):
         if prototxt is None:
             raise TypeError("add_onnx_graph() missing the ONNX model: pass prototxt=<path>")
         graph_def = graph.load_onnx_graph(prototxt)
-        wall_time = time.time()
+        wall_time = self._wall(None)
+        self._submit_event(
+            lambda: graph.graph_event(graph_def, wall_time), nbytes=graph_def.ByteSize()
+        )
+
+    def add_openvino_graph(self, xmlname: str | os.PathLike[str]) -> None:
+        """Log the graph of an OpenVINO IR model (tensorboardX's ``add_openvino_graph``).
+
+        Args:
+            xmlname: Path of the model's ``.xml`` file.
+
+        Example::
+
+            writer.add_openvino_graph("model.xml")
+        """
+        from trainboard.format.kinds import graph
+        from trainboard.format.kinds.graph_openvino import load_openvino_graph
+
+        graph_def = load_openvino_graph(xmlname)
+        wall_time = self._wall(None)
         self._submit_event(
             lambda: graph.graph_event(graph_def, wall_time), nbytes=graph_def.ByteSize()
         )

@@ -10,12 +10,11 @@ The protobuf is built on the background thread.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from trainboard.writer._base import WriterBase
-from trainboard.writer._convert import check_tag, is_torch_tensor, step_of, walltime_of
+from trainboard.writer._convert import check_tag, is_torch_tensor
 
 if TYPE_CHECKING:
     import numpy as np
@@ -117,8 +116,8 @@ class HistogramMethods(WriterBase):
         check_tag(tag)
         spec = check_bins(bins)
         limit = check_max_bins(max_bins)
-        step = step_of(global_step)
-        wall = walltime_of(walltime, time.time())
+        step = self._step(global_step)
+        wall = self._wall(walltime)
         if is_torch_tensor(values) and values.device.type != "cpu":
             read = _device_reader(values, spec)
             nbytes = 0

@@ -8,12 +8,11 @@ PNG/GIF/WAV encoding happen in ``build()`` on the background writer.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from trainboard.writer._base import WriterBase
-from trainboard.writer._convert import check_tag, step_of, walltime_of
+from trainboard.writer._convert import check_tag
 
 if TYPE_CHECKING:
     from trainboard.writer._media_input import Snapshot
@@ -230,8 +229,8 @@ class MediaMethods(WriterBase):
         from trainboard.writer._media_input import Snapshot, render_figures
 
         check_tag(tag)
-        step = step_of(global_step)
-        wall = walltime_of(walltime, time.time())
+        step = self._step(global_step)
+        wall = self._wall(walltime)
         pixels, fmt = render_figures(figure, bool(close))
         snap = Snapshot(pixels, tuple(pixels.shape), pixels.nbytes)
         self._submit_image(tag, snap, fmt, step, wall)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from trainboard.writer._base import WriterBase
-from trainboard.writer._convert import check_tag, step_of, to_numpy
+from trainboard.writer._convert import check_tag, to_numpy
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,7 +65,7 @@ class ProjectorMethods(WriterBase):
         from trainboard.format.kinds import projector
 
         check_tag(tag)
-        step = step_of(global_step)
+        step = self._step(global_step)
         step = 0 if step is None else step
         array = _matrix(mat)
         count = array.shape[0]

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from trainboard.writer._base import WriterBase
-from trainboard.writer._convert import check_tag, scalar_of, step_of, to_numpy, walltime_of
+from trainboard.writer._convert import check_tag, scalar_of, to_numpy
 from trainboard.writer._worker import OP_SCALAR
 
 __all__ = ["ScalarMethods"]
@@ -29,6 +29,9 @@ class ScalarMethods(WriterBase):
         walltime: Any = None,
         new_style: bool = False,
         double_precision: bool = False,
+        *,
+        display_name: str = "",
+        summary_description: str = "",
     ) -> None:
         """Log one number.
 
@@ -44,6 +47,9 @@ class ScalarMethods(WriterBase):
             new_style: Write a rank-0 tensor with plugin metadata instead of
                 ``simple_value`` (torch's option; both display the same).
             double_precision: With ``new_style``, store a float64 tensor.
+            display_name: A title for the chart (tensorboardX; keyword only, since
+                torch's fifth positional argument is ``new_style``).
+            summary_description: A longer description of the series (tensorboardX).
 
         Example::
 
@@ -58,7 +64,7 @@ class ScalarMethods(WriterBase):
             and tag
             and (global_step is None or type(global_step) is int)
             and walltime is None
-            and not new_style
+            and not (new_style or display_name or summary_description)
         ):
             if type(scalar_value) is not float and type(scalar_value) is not int:
                 scalar_value = scalar_of(scalar_value)
@@ -69,9 +75,47 @@ class ScalarMethods(WriterBase):
             if len(pending) >= fast[2]:
                 fast[3].after_append()
             return
+        if display_name or summary_description:
+            self._add_described_scalar(
+                tag, scalar_value, global_step, walltime, display_name, summary_description
+            )
+            return
         self._add_scalar_checked(
             tag, scalar_value, global_step, walltime, new_style, double_precision, None
         )
+
+    def _add_described_scalar(
+        self,
+        tag: Any,
+        scalar_value: Any,
+        global_step: Any,
+        walltime: Any,
+        display_name: Any,
+        summary_description: Any,
+    ) -> None:
+        """tensorboardX's ``simple_value`` with a display name and description in its metadata."""
+        from trainboard.format.kinds import scalar
+
+        check_tag(tag)
+        for name, text in (
+            ("display_name", display_name),
+            ("summary_description", summary_description),
+        ):
+            if not isinstance(text, str):
+                raise TypeError(f"{name} must be a str, got {type(text).__name__} {text!r}")
+        value = scalar_of(scalar_value)
+
+        def build() -> list[Any]:
+            return [
+                scalar.scalar_value(
+                    tag,
+                    float(value),
+                    display_name=display_name,
+                    summary_description=summary_description,
+                )
+            ]
+
+        self._submit_values(tag, build, global_step, walltime)
 
     def _add_scalar_checked(
         self,
@@ -85,8 +129,8 @@ class ScalarMethods(WriterBase):
     ) -> None:
         check_tag(tag)
         value = scalar_of(scalar_value)
-        step = step_of(global_step)
-        wall = walltime_of(walltime, _time())
+        step = self._step(global_step)
+        wall = self._wall(walltime)
         target = self._target(run)
         if target is not None:
             worker, file = target
@@ -127,7 +171,7 @@ class ScalarMethods(WriterBase):
                 f"tag_scalar_dict must be a dict of {{name: number}}, got "
                 f"{type(tag_scalar_dict).__name__} {tag_scalar_dict!r}"
             )
-        wall = walltime_of(walltime, _time())
+        wall = self._wall(walltime)
         values = {
             check_tag(key, "tag_scalar_dict key"): scalar_of(v, f"tag_scalar_dict[{key!r}]")
             for key, v in tag_scalar_dict.items()

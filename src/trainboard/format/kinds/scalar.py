@@ -76,12 +76,27 @@ def encode_event(tail_prefix: bytes, value: float, step: int, wall_time: float) 
 
 
 def scalar_value(
-    tag: str, value: float, *, new_style: bool = False, double_precision: bool = False
+    tag: str,
+    value: float,
+    *,
+    new_style: bool = False,
+    double_precision: bool = False,
+    display_name: str = "",
+    summary_description: str = "",
 ) -> Summary.Value:
-    """The ``Summary.Value`` for one scalar, as torch's ``add_scalar`` builds it."""
+    """The ``Summary.Value`` for one scalar, as torch's ``add_scalar`` builds it.
+
+    A ``display_name`` or ``summary_description`` goes into the value's metadata
+    beside a ``simple_value``, as tensorboardX writes it.
+    """
     from trainboard.format.proto.summary_pb2 import Summary, SummaryMetadata
     from trainboard.format.proto.tensor_pb2 import DT_DOUBLE, DT_FLOAT, TensorProto
 
+    if display_name or summary_description:
+        described = SummaryMetadata(
+            display_name=display_name, summary_description=summary_description
+        )
+        return Summary.Value(tag=tag, simple_value=value, metadata=described)
     if not new_style:
         return Summary.Value(tag=tag, simple_value=value)
     if double_precision:
