@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_decode_reads_simple_values_and_rejects_non_scalars() -> None:
     ],
 )
 def test_summary_equals_torchs_and_the_golden_file(
-    name: str, kwargs: dict[str, bool], golden: object
+    name: str, kwargs: dict[str, Any], golden: object
 ) -> None:
     summary = Summary(value=[scalar.scalar_value("loss/train", 0.1, **kwargs)])
     golden.check(name, summary)  # type: ignore[attr-defined]
