@@ -36,6 +36,13 @@ export interface LineChartConfig {
   readonly height: number;
 }
 
+/** The x and y ranges a chart shows, in axis units (window.__trainboard reports them). */
+export interface ChartScales {
+  readonly x: [number, number];
+  readonly y: [number, number];
+  readonly logY: boolean;
+}
+
 export interface LineChartCallbacks {
   onZoom(xmin: number, xmax: number): void;
   onResetZoom(): void;
@@ -96,6 +103,13 @@ export class LineChart {
 
   get zoomRange(): Range | null {
     return this.zoom;
+  }
+
+  get scales(): ChartScales | null {
+    if (!this.plot) return null;
+    const { x, y } = this.plot.scales;
+    if (!x || !y) return null;
+    return { x: [x.min ?? NaN, x.max ?? NaN], y: [y.min ?? NaN, y.max ?? NaN], logY: y.distr === 3 };
   }
 
   setConfig(config: LineChartConfig): void {

@@ -6,6 +6,7 @@
 //   __trainboard.state()          the view state (tab, smoothing, xaxis, hiddenRuns as a list, ...)
 //   __trainboard.runs()           [{name, parent, group_tag, kinds}]
 //   __trainboard.cards()          every scalar card: {key, tag, parent, state, visible, zoom,
+//                                 scales: {x: [min, max], y: [min, max], logY} | null,
 //                                 series: [{run, color, points, x, raw, smoothed}]}
 //   __trainboard.card(tag, parent?)  one card, or null
 // Every call returns fresh copies; changing them changes nothing on the page.

@@ -6,7 +6,7 @@
 // drawn, summed over runs), data-runs (runs drawn), data-zoomed ("1" while zoomed).
 
 import type { ApiClient, ScalarsQuery, ScalarsResult } from "../../api/client";
-import type { ChartSeries, LineChartCallbacks, LineChartConfig } from "../../charts/line_chart";
+import type { ChartScales, ChartSeries, LineChartCallbacks, LineChartConfig } from "../../charts/line_chart";
 import type { Range } from "../../charts/scale_range";
 import type { FetchQueue } from "../../core/fetch_queue";
 import type { Theme } from "../../core/theme";
@@ -25,6 +25,8 @@ export interface CardView extends SeriesView {
 /** What a card needs of a chart (LineChart; tests pass a stand-in). */
 export interface ChartLike {
   readonly plotWidth: number;
+  /** The ranges drawn, for tests (optional: stand-ins need not draw). */
+  readonly scales?: ChartScales | null;
   setData(series: readonly ChartSeries[], zoom: Range | null): void;
   setConfig(config: LineChartConfig): void;
   resize(width: number): void;
@@ -99,6 +101,10 @@ export class ScalarCard {
 
   get series(): readonly ChartSeries[] {
     return this.drawn;
+  }
+
+  get scales(): ChartScales | null {
+    return this.chart?.scales ?? null;
   }
 
   /** New runs for the card: refetch (now if visible, else when it comes into view). */

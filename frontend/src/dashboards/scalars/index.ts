@@ -38,6 +38,8 @@ export interface CardDebug {
   readonly state: string;
   readonly visible: boolean;
   readonly zoom: [number, number] | null;
+  /** The x and y ranges the chart shows (null before it is drawn). */
+  readonly scales: { x: [number, number]; y: [number, number]; logY: boolean } | null;
   readonly series: readonly {
     readonly run: string;
     readonly color: string;
@@ -152,6 +154,7 @@ export class ScalarsDashboard {
       state: card.state,
       visible: card.visible,
       zoom: card.zoomRange ? [card.zoomRange[0], card.zoomRange[1]] : null,
+      scales: card.scales ? { x: [...card.scales.x], y: [...card.scales.y], logY: card.scales.logY } : null,
       series: card.series.map((s) => ({
         run: s.label,
         color: s.color,
