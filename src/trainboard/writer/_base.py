@@ -68,7 +68,7 @@ class WriterBase:
         self._write_to_disk = bool(write_to_disk)
         self._worker: Worker | None = None
         self._dropped_before = 0  # dropped by workers of earlier open/close cycles
-        self._fast: tuple[Any, EventFile, int, Worker] | None = None
+        self._fast: tuple[Any, int, Worker] | None = None  # add_scalar's: (queue, wake_at, worker)
         self._defaults: tuple[int | None, float | None] | None = None  # use_metadata()
         self.file_writer: FileWriter | None = None
         self.all_writers: dict[str, FileWriter] = {}
@@ -137,7 +137,8 @@ class WriterBase:
             and writer._file is not None
             and self._defaults is None  # use_metadata's defaults need the checking path
         ):
-            self._fast = (worker.pending, writer._file, worker.wake_at, worker)
+            worker.main_file = writer._file
+            self._fast = (worker.pending, worker.wake_at, worker)
 
     def _invalidate_fast(self) -> None:
         """Called by the worker when an error waits: send the next call down the slow path."""

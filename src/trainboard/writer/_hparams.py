@@ -82,9 +82,7 @@ def _metric_builder(tag: str, value: Any) -> Callable[[], list[Any]]:
 
 def _run_name(run_name: Any, name: Any) -> str:
     if name is not None and run_name is not None and name != run_name:
-        raise TypeError(
-            f"give the run name once: run_name={run_name!r} and name={name!r} differ"
-        )
+        raise TypeError(f"give the run name once: run_name={run_name!r} and name={name!r} differ")
     run = run_name if run_name is not None else name
     if run is not None and not isinstance(run, str):
         raise TypeError(f"run_name must be a str, got {type(run).__name__} {run!r}")

@@ -9,7 +9,7 @@ from typing import Any
 
 from trainboard.writer._base import WriterBase
 from trainboard.writer._convert import check_tag, scalar_of, to_numpy
-from trainboard.writer._worker import OP_SCALAR
+from trainboard.writer._worker import OP_MAIN_SCALAR, OP_SCALAR
 
 __all__ = ["ScalarMethods"]
 
@@ -69,11 +69,9 @@ class ScalarMethods(WriterBase):
             if type(scalar_value) is not float and type(scalar_value) is not int:
                 scalar_value = scalar_of(scalar_value)
             pending = fast[0]
-            pending.append(
-                (OP_SCALAR, fast[1], tag, scalar_value, global_step, _time(), False, False)
-            )
-            if len(pending) >= fast[2]:
-                fast[3].after_append()
+            pending.append((OP_MAIN_SCALAR, tag, scalar_value, global_step, _time()))
+            if len(pending) >= fast[1]:
+                fast[2].after_append()
             return
         if display_name or summary_description:
             self._add_described_scalar(

@@ -42,6 +42,7 @@ __all__ = [
     "OP_CLOSE",
     "OP_EVENT",
     "OP_FLUSH",
+    "OP_MAIN_SCALAR",
     "OP_SCALAR",
     "OP_VALUES",
     "WRITE_INTERVAL",
@@ -50,6 +51,11 @@ __all__ = [
 ]
 
 # Item layouts (the first element is the op code):
+# The fast path's item holds only atoms (no file object), so the garbage collector
+# untracks it at once: with a large heap (torch imported) tracked items made every
+# add_scalar call several times slower through collections. Its file is the worker's
+# main_file.
+OP_MAIN_SCALAR = -1  # (op, tag, value, step|None, wall_time)
 OP_SCALAR = 0  # (op, file, tag, value, step|None, wall_time, new_style, double_precision)
 OP_VALUES = (
     1  # (op, file, step_key, build, step|None, wall_time, nbytes); build() -> Summary.Values
@@ -153,6 +159,7 @@ class Worker:
         self._files: set[EventFile] = set()
         self._last_sync = time.monotonic()
         self._owner = weakref.ref(owner) if owner is not None else None
+        self.main_file: EventFile | None = None  # where OP_MAIN_SCALAR items go
         self._thread = threading.Thread(target=self._run, name="trainboard-writer", daemon=True)
         self._thread.start()
 
@@ -206,7 +213,7 @@ class Worker:
                 item = self.pending.pop()
             except IndexError:
                 return
-            if item[0] == OP_SCALAR:
+            if item[0] <= OP_SCALAR:
                 self.dropped += 1
             else:
                 self.pending.append(item)
@@ -292,13 +299,18 @@ class Worker:
                 except IndexError:
                     break
                 op = item[0]
-                if op == OP_SCALAR:
+                if op <= OP_SCALAR:
+                    if op == OP_MAIN_SCALAR:
+                        file: EventFile = self.main_file  # type: ignore[assignment]
+                        tag = item[1]
+                        args: tuple[Any, ...] = (file, tag, item[2], item[3], item[4], False, False)
+                    else:
+                        file, tag, args = item[1], item[2], item[1:]
                     try:
-                        record = _scalar_record(item)
+                        record = _scalar_record(*args)
                     except Exception as exc:
-                        self._record_error(exc, f"add_scalar for tag {item[2]!r}")
+                        self._record_error(exc, f"add_scalar for tag {tag!r}")
                         continue
-                    file = item[1]
                     records = batches.get(file)
                     if records is None:
                         records = batches[file] = []
@@ -377,13 +389,20 @@ _ZERO = PACK_DOUBLE(0.0)
 _SMALL_VARINTS = [bytes((n,)) for n in range(128)]
 
 
-def _scalar_record(item: tuple[Any, ...]) -> bytes:
-    """The framed record of one ``OP_SCALAR`` item: the hot loop of the writer.
+def _scalar_record(
+    file: EventFile,
+    tag: str,
+    value: Any,
+    step: int | None,
+    wall_time: float,
+    new_style: bool,
+    double_precision: bool,
+) -> bytes:
+    """The framed record of one scalar item: the hot loop of the writer.
 
     Equivalent to ``encode_record(scalar.encode_event(...))`` with the per-tag
     prefix and the per-length record header cached.
     """
-    _, file, tag, value, step, wall_time, new_style, double_precision = item
     if type(value) is not float:
         value = float(value)  # ints, and 0-dim device tensors whose read was deferred
     if step is None:

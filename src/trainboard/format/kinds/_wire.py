@@ -18,6 +18,10 @@ def encode_varint(value: int) -> bytes:
     """Encode a non-negative int (or a negative int64, as protobuf does) as a varint."""
     if 0 <= value < 128:
         return _SMALL[value]
+    if 0 < value < 0x4000:  # two bytes: steps up to 16,383
+        return bytes(((value & 0x7F) | 0x80, value >> 7))
+    if 0 < value < 0x200000:  # three bytes: steps up to about 2 million
+        return bytes(((value & 0x7F) | 0x80, ((value >> 7) & 0x7F) | 0x80, value >> 14))
     value &= 0xFFFFFFFFFFFFFFFF
     out = bytearray()
     while value >= 0x80:
