@@ -19,6 +19,7 @@ __all__ = [
     "cards",
     "drag_zoom",
     "open_board",
+    "open_tab",
     "series",
     "show_card",
     "wait_for",
@@ -28,12 +29,14 @@ __all__ = [
 TIMEOUT_MS = 15_000
 
 # Quiet: the runs have loaded, no request is in flight or scheduled, and every card on
-# screen has its data. "On screen" is measured here rather than taken from the page, whose
-# visibility observer reports new cards a frame late.
+# screen (any dashboard's: they all carry class tb-card and data-state) has its data. "On
+# screen" is measured here rather than taken from the page, whose visibility observer
+# reports new cards a frame late.
 _QUIET = """(needRuns) => {
   const tb = window.__trainboard;
   if (!tb || tb.pending !== 0 || (needRuns && tb.runs().length === 0)) return false;
-  for (const el of document.querySelectorAll('[data-testid="scalar-card"]')) {
+  if (document.querySelector('[data-testid="dashboard-loading"]')) return false;
+  for (const el of document.querySelectorAll('.tb-card[data-state]')) {
     if (el.dataset.fetching) return false;
     const r = el.getBoundingClientRect();
     const onScreen = r.width > 0 && r.bottom > 0 && r.top < window.innerHeight;
@@ -82,6 +85,24 @@ def open_board(page: Page, url: str, fragment: str = "") -> None:
     """Navigates to the board (``fragment``: a view state such as ``#scalars?smoothing=0``)."""
     page.goto(url + fragment)
     wait_quiet(page)
+
+
+def open_tab(page: Page, url: str, tab: str, query: str = "", *, need_runs: bool = True,
+             timeout: float = TIMEOUT_MS) -> None:
+    """Opens the board at dashboard ``tab`` and waits until that tab is shown and quiet.
+
+    ``query``: the view state after the tab, e.g. ``"img_step=3&runs=^a"``. "Shown" is the
+    tab's dashboard (``data-dashboard-view``) or its placeholder (``empty-state``). Example::
+
+        with running_board(logdir) as board:
+            open_tab(page, board.url, "images")
+            expect(page.get_by_test_id("image-card")).to_have_count(2)
+    """
+    page.goto(f"{url}#{tab}" + (f"?{query}" if query else ""))
+    shown = (f'[data-dashboard-view={json.dumps(tab)}], '
+             f'[data-testid="empty-state"][data-dashboard={json.dumps(tab)}]')
+    page.locator(f'[data-testid="content"] > :is({shown})').wait_for(timeout=timeout)
+    wait_quiet(page, timeout, need_runs=need_runs)
 
 
 def cards(page: Page) -> list[CardDebug]:

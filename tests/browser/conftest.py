@@ -22,7 +22,12 @@ import pytest
 from tests.browser.board_process import BoardProcess, running_board
 from tests.browser.chromium import CHROMIUM_ARGS, VIEWPORT, chromium_path
 
-_STATIC = Path(__file__).resolve().parents[2] / "src" / "trainboard" / "server" / "static"
+# The build the boards serve: $TRAINBOARD_STATIC_DIR (a build of one's own, which the board
+# processes inherit) or the package's static/.
+_STATIC = Path(
+    os.environ.get("TRAINBOARD_STATIC_DIR")
+    or Path(__file__).resolve().parents[2] / "src" / "trainboard" / "server" / "static"
+)
 _PAGE_KEY = pytest.StashKey[tuple[Any, Path]]()
 
 try:

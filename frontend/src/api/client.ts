@@ -1,5 +1,13 @@
 // The front end's only view of the server: an abstract ApiClient and the UI types it returns.
 // Implementations: HttpClient (the real server) and FakeClient (in memory: tests and the demo).
+//
+// The typed methods serve the shell and Scalars. Other dashboards use the generic getJson /
+// getBytes / href with their own wire types and converters (src/dashboards/<kind>/api.ts), so
+// adding a dashboard never touches this file.
+
+import type { QueryParams } from "./query";
+
+export type { QueryParams, QueryValue } from "./query";
 
 export type Kind =
   | "scalars"
@@ -137,4 +145,15 @@ export abstract class ApiClient {
   /** A URL that downloads every point of (run, tag) at full resolution. */
   abstract scalarDataHref(run: string, tag: string, format: DownloadFormat): string;
   abstract openLive(): LiveTransport;
+
+  /**
+   * GET `path` (relative to the board, e.g. "api/images") and parse the JSON answer. Arrays in
+   * `params` become repeated keys. Fails with ApiError (the server's error message) on a
+   * non-2xx answer; an abort rejects with the DOMException "AbortError".
+   */
+  abstract getJson<T>(path: string, params?: QueryParams, signal?: AbortSignal): Promise<T>;
+  /** GET `path` and return the raw body (binary answers). Errors as getJson. */
+  abstract getBytes(path: string, params?: QueryParams, signal?: AbortSignal): Promise<ArrayBuffer>;
+  /** A URL for `path` to put in <img src>, <audio src> or a download link. */
+  abstract href(path: string, params?: QueryParams): string;
 }

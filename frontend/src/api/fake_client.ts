@@ -1,12 +1,16 @@
 // ApiClient over an in-memory FakeLogdir, for unit tests and the `npm run dev` demo. It
 // answers with the server's wire shapes (and the binary series format), run through the same
 // converters as HttpClient, so the code under test is the code that talks to the server.
+//
+// The generic methods (getJson / getBytes / href) answer from fake routes a dashboard's test
+// installs: `client.addRoute("api/images", (params) => ({...wire JSON...}))`.
 
 import type {
   DownloadFormat,
   Environment,
   Kind,
   LiveTransport,
+  QueryParams,
   RunsInfo,
   ScalarSeries,
   ScalarsQuery,
@@ -15,6 +19,7 @@ import type {
 } from "./client";
 import { ApiClient, ApiError } from "./client";
 import { encodeScalarsBinary } from "./binary_encode";
+import { encodeQuery } from "./query";
 import { convertEnvironment, convertRuns, convertTags, decodeScalarsBinary } from "./convert";
 import { downsampleIndices, gather, rangeIndices } from "./fake_sampling";
 import type { FakeLogdirSpec, FakeSeries } from "./fake_logdir";
@@ -22,10 +27,36 @@ import { FakeLogdir } from "./fake_logdir";
 import type { WireLiveMessage, WireRunsResponse, WireTagsResponse } from "./wire_types";
 import { smooth } from "../dashboards/scalars/smoothing";
 
+/**
+ * A fake server route: given the query, answers with a JSON-able value (getJson), an
+ * ArrayBuffer / typed array / Blob (getBytes, and href makes a data URL of it), or a promise
+ * of one; throws ApiError for an error answer.
+ */
+export type FakeRoute = (params: URLSearchParams, path: string) => unknown;
+
+export interface FakeRequest {
+  readonly method: "json" | "bytes" | "href";
+  readonly path: string;
+  readonly params: URLSearchParams;
+}
+
 export interface FakeClientOptions {
   /** Delay of every answer in milliseconds (default 0). */
   latencyMs?: number;
   windowTitle?: string;
+  /** Fake routes for the generic methods, by path (e.g. "api/images"). */
+  routes?: Readonly<Record<string, FakeRoute>>;
+}
+
+async function bytesOf(answer: unknown, path: string): Promise<Uint8Array> {
+  if (answer instanceof ArrayBuffer) return new Uint8Array(answer.slice(0));
+  if (ArrayBuffer.isView(answer)) return new Uint8Array(answer.buffer.slice(answer.byteOffset, answer.byteOffset + answer.byteLength));
+  if (typeof Blob !== "undefined" && answer instanceof Blob) return new Uint8Array(await answer.arrayBuffer());
+  throw new ApiError(500, `fake route ${path} answered ${typeof answer}, not bytes`);
+}
+
+function isBinary(answer: unknown): boolean {
+  return answer instanceof ArrayBuffer || ArrayBuffer.isView(answer) || (typeof Blob !== "undefined" && answer instanceof Blob);
 }
 
 function xsFor(series: FakeSeries, xaxis: ScalarsQuery["xaxis"]): Float64Array {
@@ -41,7 +72,10 @@ export class FakeClient extends ApiClient {
   readonly logdir: FakeLogdir;
   /** Every scalars query answered, in order (tests assert what was fetched). */
   readonly scalarQueries: ScalarsQuery[] = [];
+  /** Every generic request answered (or refused), in order. */
+  readonly requests: FakeRequest[] = [];
   refuseLive = false;
+  private readonly routes = new Map<string, FakeRoute>();
   private readonly latencyMs: number;
   private readonly windowTitle: string;
   private readonly transports = new Set<LiveTransport>();
@@ -52,6 +86,75 @@ export class FakeClient extends ApiClient {
     this.logdir = new FakeLogdir(spec);
     this.latencyMs = options.latencyMs ?? 0;
     this.windowTitle = options.windowTitle ?? "";
+    for (const [path, route] of Object.entries(options.routes ?? {})) this.addRoute(path, route);
+  }
+
+  /** Installs (or replaces) the fake route answering `path` ("api/x" or "/api/x"). */
+  addRoute(path: string, route: FakeRoute): this {
+    this.routes.set(path.replace(/^\/+/, ""), route);
+    return this;
+  }
+
+  private call(method: FakeRequest["method"], path: string, params: QueryParams | undefined): () => unknown {
+    const clean = path.replace(/^\/+/, "");
+    const query = encodeQuery(params);
+    this.requests.push({ method, path: clean, params: query });
+    const route = this.routes.get(clean);
+    if (!route) throw new ApiError(404, `no fake route for ${clean}`);
+    return () => route(new URLSearchParams(query), clean);
+  }
+
+  private answerRoute(method: "json" | "bytes", path: string, params?: QueryParams, signal?: AbortSignal): Promise<unknown> {
+    let make: () => unknown;
+    try {
+      make = this.call(method, path, params);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.answer(() => {
+      if (signal?.aborted) throw new DOMException("aborted", "AbortError");
+      return make();
+    });
+  }
+
+  async getJson<T>(path: string, params?: QueryParams, signal?: AbortSignal): Promise<T> {
+    const answer = await this.answerRoute("json", path, params, signal);
+    if (isBinary(answer)) throw new ApiError(500, `fake route ${path} answered bytes, not JSON`);
+    if (signal?.aborted) throw new DOMException("aborted", "AbortError");
+    // Through text, as over the wire: the caller gets a copy holding only JSON values.
+    return JSON.parse(JSON.stringify(answer ?? null)) as T;
+  }
+
+  async getBytes(path: string, params?: QueryParams, signal?: AbortSignal): Promise<ArrayBuffer> {
+    const bytes = await bytesOf(await this.answerRoute("bytes", path, params, signal), path);
+    if (signal?.aborted) throw new DOMException("aborted", "AbortError");
+    return bytes.buffer as ArrayBuffer;
+  }
+
+  /**
+   * A data: URL of the route's answer when it is bytes or a Blob answered synchronously;
+   * otherwise the plain relative URL (tests can still check what it names).
+   */
+  href(path: string, params?: QueryParams): string {
+    const clean = path.replace(/^\/+/, "");
+    const query = encodeQuery(params).toString();
+    const plain = query ? `${clean}?${query}` : clean;
+    let answer: unknown;
+    try {
+      answer = this.call("href", path, params)();
+    } catch {
+      return plain;
+    }
+    if (answer instanceof ArrayBuffer || ArrayBuffer.isView(answer)) {
+      const view = answer instanceof ArrayBuffer ? new Uint8Array(answer) : new Uint8Array(answer.buffer, answer.byteOffset, answer.byteLength);
+      let binary = "";
+      for (const byte of view) binary += String.fromCharCode(byte);
+      return `data:application/octet-stream;base64,${btoa(binary)}`;
+    }
+    if (typeof Blob !== "undefined" && answer instanceof Blob && typeof URL.createObjectURL === "function") {
+      return URL.createObjectURL(answer);
+    }
+    return plain;
   }
 
   private answer<T>(make: () => T): Promise<T> {

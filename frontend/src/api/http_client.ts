@@ -6,12 +6,14 @@ import type {
   Environment,
   Kind,
   LiveTransport,
+  QueryParams,
   RunsInfo,
   ScalarsQuery,
   ScalarsResult,
   TagsIndex,
 } from "./client";
 import { ApiClient, ApiError } from "./client";
+import { pathWithQuery } from "./query";
 import { convertEnvironment, convertRuns, convertTags, decodeScalarsBinary } from "./convert";
 import type { WireEnvironment, WireErrorBody, WireRunsResponse, WireTagsResponse } from "./wire_types";
 
@@ -71,8 +73,16 @@ export class HttpClient extends ApiClient {
     return response;
   }
 
-  private async getJson<T>(path: string): Promise<T> {
-    return (await (await this.get(path)).json()) as T;
+  async getJson<T>(path: string, params: QueryParams = {}, signal?: AbortSignal): Promise<T> {
+    return (await (await this.get(pathWithQuery(path, params), signal)).json()) as T;
+  }
+
+  async getBytes(path: string, params: QueryParams = {}, signal?: AbortSignal): Promise<ArrayBuffer> {
+    return (await this.get(pathWithQuery(path, params), signal)).arrayBuffer();
+  }
+
+  href(path: string, params: QueryParams = {}): string {
+    return this.url(pathWithQuery(path, params));
   }
 
   async environment(): Promise<Environment> {
@@ -84,7 +94,7 @@ export class HttpClient extends ApiClient {
   }
 
   async tags(kind: Kind): Promise<TagsIndex> {
-    return convertTags(await this.getJson<WireTagsResponse>(`api/tags?kind=${encodeURIComponent(kind)}`));
+    return convertTags(await this.getJson<WireTagsResponse>("api/tags", { kind }));
   }
 
   async scalars(query: ScalarsQuery, signal?: AbortSignal): Promise<ScalarsResult> {

@@ -20,10 +20,17 @@ describe("URL state", () => {
       logY: true,
       ignoreOutliers: false,
       hiddenRuns: new Set(["a,b", "c&d=e", "ünï/cöde", "x y#z", "."]),
+      params: { hist_mode: "overlay", img_step: "40", "odd key&": "a=b c" },
     };
     const hash = formatState(state);
     expect(parseState(hash)).toEqual(state);
     expect(formatState(parseState(hash))).toBe(hash);
+  });
+
+  it("keeps dashboard parameters but never lets them shadow the shell's own", () => {
+    const state = parseState("#images?img_step=3&img_step=4&smoothing=0.5");
+    expect(state.params).toEqual({ img_step: "3" });
+    expect(formatState({ ...state, params: { ...state.params, smoothing: "0.1" } })).toBe("#images?smoothing=0.5&img_step=3");
   });
 
   it("keeps smoothing 0 (distinct from the default) and the wall axis", () => {

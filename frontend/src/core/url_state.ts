@@ -1,7 +1,9 @@
 // The view's state, kept in the URL fragment so a view can be shared and survives reload:
 //   #scalars?smoothing=0.8&xaxis=wall&log=1&outliers=0&tags=loss&runs=^lr_&off=a&off=b
 // Defaults are left out. Deselected runs are listed ("off"), not selected ones, so runs that
-// appear later are shown, as in TensorBoard.
+// appear later are shown, as in TensorBoard. Parameters the shell does not know belong to a
+// dashboard (`params`, e.g. "img_step=40"): kept as given and written back, so a dashboard
+// keeps its own settings in the URL without touching this file (see DashboardContext.param).
 
 import type { SmoothingKind, XAxis } from "../api/client";
 import type { DashboardId } from "./dashboards";
@@ -20,7 +22,12 @@ export interface AppState {
   readonly logY: boolean;
   readonly ignoreOutliers: boolean;
   readonly hiddenRuns: ReadonlySet<string>;
+  /** Dashboard-owned URL parameters (name -> value); names should carry a dashboard prefix. */
+  readonly params: Readonly<Record<string, string>>;
 }
+
+/** The URL parameter names the shell itself owns. */
+const CORE_PARAMS = new Set(["smoothing", "smoothing_kind", "tags", "runs", "xaxis", "log", "outliers", "off"]);
 
 export const DEFAULT_STATE: AppState = {
   tab: DEFAULT_DASHBOARD,
@@ -32,6 +39,7 @@ export const DEFAULT_STATE: AppState = {
   logY: false,
   ignoreOutliers: true,
   hiddenRuns: new Set(),
+  params: {},
 };
 
 function parseSmoothing(text: string | null): number {
@@ -65,7 +73,16 @@ export function parseState(hash: string): AppState {
     logY: parseFlag(params.get("log"), DEFAULT_STATE.logY),
     ignoreOutliers: parseFlag(params.get("outliers"), DEFAULT_STATE.ignoreOutliers),
     hiddenRuns: new Set(params.getAll("off")),
+    params: dashboardParams(params),
   };
+}
+
+function dashboardParams(params: URLSearchParams): Record<string, string> {
+  const extra: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (!CORE_PARAMS.has(name) && !(name in extra)) extra[name] = value;
+  }
+  return extra;
 }
 
 /** Formats a state as a location hash, leaving defaults out. */
@@ -79,6 +96,9 @@ export function formatState(state: AppState): string {
   if (state.logY !== DEFAULT_STATE.logY) params.set("log", state.logY ? "1" : "0");
   if (state.ignoreOutliers !== DEFAULT_STATE.ignoreOutliers) params.set("outliers", state.ignoreOutliers ? "1" : "0");
   for (const run of [...state.hiddenRuns].sort()) params.append("off", run);
+  for (const name of Object.keys(state.params).sort()) {
+    if (!CORE_PARAMS.has(name)) params.set(name, state.params[name] as string);
+  }
   const query = params.toString();
   return `#${state.tab}${query ? `?${query}` : ""}`;
 }

@@ -10,6 +10,7 @@ import type { ChartSeries, LineChartCallbacks } from "../charts/line_chart";
 import type { Range } from "../charts/scale_range";
 import type { VisibilityCallback, VisibilityTracker } from "../core/visibility";
 import type { ChartLike } from "../dashboards/scalars/card";
+import { ScalarsDashboard } from "../dashboards/scalars/index";
 import { App } from "./app";
 import { installDebug } from "./debug";
 
@@ -74,10 +75,15 @@ beforeEach(async () => {
   charts.clear();
   app = new App(client, {
     visibility,
-    createChart: (root, _width, _config, callbacks) => {
-      const chart = new StubChart(callbacks);
-      charts.set(root, chart);
-      return chart;
+    dashboards: {
+      scalars: (context) =>
+        new ScalarsDashboard(context, {
+          createChart: (root, _width, _config, callbacks) => {
+            const chart = new StubChart(callbacks);
+            charts.set(root, chart);
+            return chart;
+          },
+        }),
     },
     liveDelayMs: { min: 50, max: 200 },
   });

@@ -4,8 +4,10 @@
 
 import type { ApiClient, LiveMessage, RunsInfo } from "../api/client";
 import { RunColors } from "../core/colors";
-import type { DashboardId } from "../core/dashboards";
-import { DASHBOARDS } from "../core/dashboards";
+import type { DashboardContext, DashboardView } from "../core/dashboard";
+import { selectedRuns } from "../core/dashboard";
+import type { DashboardId, DashboardInfo } from "../core/dashboards";
+import { DASHBOARDS, DEFAULT_DASHBOARD } from "../core/dashboards";
 import { debounce, h } from "../core/dom";
 import { FetchQueue } from "../core/fetch_queue";
 import type { LiveStatus } from "../core/live";
@@ -14,18 +16,21 @@ import { ThemeWatcher } from "../core/theme";
 import type { AppState } from "../core/url_state";
 import { UrlState } from "../core/url_state";
 import type { VisibilityTracker } from "../core/visibility";
-import type { ChartFactory } from "../dashboards/scalars/card";
-import { ScalarsDashboard } from "../dashboards/scalars/index";
-import { placeholderView } from "./placeholder";
+import { IntersectionTracker } from "../core/visibility";
+import { DASHBOARD_REGISTRY } from "../dashboards/registry";
+import type { DashboardRegistry } from "./dashboard_host";
+import { DashboardHost } from "./dashboard_host";
+import { loadingView, placeholderView } from "./placeholder";
 import { RunsPanel } from "./runs_panel";
 import { TabsView } from "./tabs";
 import { WarningsView } from "./warnings";
 
 export interface AppOptions {
-  /** Stand-ins for tests (no canvas or IntersectionObserver there). */
-  readonly createChart?: ChartFactory;
+  /** Stand-in for tests (no IntersectionObserver there). */
   readonly visibility?: VisibilityTracker;
   readonly liveDelayMs?: { min: number; max: number };
+  /** Entries replacing the registry's (tests: a dashboard with stand-in charts). */
+  readonly dashboards?: DashboardRegistry;
 }
 
 const EMPTY_RUNS: RunsInfo = { runs: [], kinds: new Set(), warnings: [] };
@@ -35,10 +40,11 @@ export class App {
   readonly urlState: UrlState;
   /** Few at once: the first cards in view arrive sooner than if all shared the server. */
   readonly queue = new FetchQueue(3);
-  readonly scalars: ScalarsDashboard;
   private readonly client: ApiClient;
   private readonly theme: ThemeWatcher;
   private readonly colors = new RunColors();
+  private readonly visibility: VisibilityTracker;
+  private readonly dashboards: DashboardHost;
   private readonly tabs: TabsView;
   private readonly warnings = new WarningsView();
   private readonly runsPanel: RunsPanel;
@@ -47,33 +53,33 @@ export class App {
   private readonly liveBadge: HTMLElement;
   private readonly live: LiveConnection;
   private runs: RunsInfo = EMPTY_RUNS;
+  private loaded = false;
   private loads = 0;
-  private shown: DashboardId | null = null;
+  /** The dashboard attached to the page, or null while a placeholder shows. */
+  private attached: DashboardView | null = null;
   readonly reloadRuns: () => void;
-  readonly reloadTags: () => void;
 
   constructor(client: ApiClient, options: AppOptions = {}) {
     this.client = client;
     this.urlState = new UrlState();
     this.theme = new ThemeWatcher();
+    this.visibility = options.visibility ?? new IntersectionTracker();
     const update = (patch: Partial<AppState>): void => this.urlState.update(patch);
     const state = (): AppState => this.urlState.state;
     const theme = (): "light" | "dark" => this.theme.theme;
     this.tabs = new TabsView((tab) => update({ tab }));
     this.runsPanel = new RunsPanel({ colors: this.colors, state, theme, update });
     this.reloadRuns = debounce(() => void this.load(), 200);
-    this.reloadTags = debounce(() => void this.load(), 200);
-    this.scalars = new ScalarsDashboard({
-      client,
-      queue: this.queue,
-      colors: this.colors,
-      state,
-      theme,
-      update,
-      reloadTags: this.reloadTags,
-      ...(options.createChart ? { createChart: options.createChart } : {}),
-      ...(options.visibility ? { visibility: options.visibility } : {}),
-    });
+    this.dashboards = new DashboardHost(
+      { ...DASHBOARD_REGISTRY, ...options.dashboards },
+      {
+        context: (info) => this.context(info),
+        created: (view) => {
+          if (this.loaded) view.setRuns(this.runs);
+        },
+        loaded: () => this.showDashboard(),
+      },
+    );
     this.content = h("main", { class: "tb-content", "data-testid": "content" });
     this.error = h("div", { class: "tb-load-error", role: "alert", "data-testid": "load-error" });
     this.error.hidden = true;
@@ -90,21 +96,26 @@ export class App {
       onMessage: (message) => this.onLive(message),
       onReconnect: () => {
         this.reloadRuns();
-        this.scalars.refreshAll();
+        this.dashboards.forEach((view) => view.refreshAll());
       },
       onStatus: (status) => this.showLiveStatus(status),
     }, options.liveDelayMs ? { minDelayMs: options.liveDelayMs.min, maxDelayMs: options.liveDelayMs.max } : {});
     this.urlState.subscribe((next, previous) => this.stateChanged(next, previous));
-    window.addEventListener("resize", debounce(() => this.scalars.resize(), 150));
+    window.addEventListener("resize", debounce(() => this.attached?.resize(), 150));
     this.theme.subscribe(() => {
       this.runsPanel.show(this.urlState.state);
-      this.scalars.themeChanged();
+      this.dashboards.forEach((view) => view.themeChanged());
     });
   }
 
   /** Requests in flight or scheduled; 0 means the page is quiet. */
   get pending(): number {
-    return this.loads + this.queue.pending + this.scalars.scheduledRefetches;
+    return this.loads + this.queue.pending + this.dashboards.pending;
+  }
+
+  /** The dashboard of tab `id` if it has been created (tabs are created when first shown). */
+  dashboard(id: DashboardId): DashboardView | null {
+    return this.dashboards.get(id);
   }
 
   get runsInfo(): RunsInfo {
@@ -130,23 +141,24 @@ export class App {
 
   stop(): void {
     this.live.stop();
-    this.scalars.destroy();
+    this.dashboards.destroy();
   }
 
-  /** Fetches runs and scalar tags, then updates every view. */
+  /** Fetches the runs, then updates every view. */
   async load(): Promise<void> {
     this.loads++;
     try {
-      const [runs, tags] = await Promise.all([this.client.runs(), this.client.tags("scalars")]);
+      const runs = await this.client.runs();
       this.runs = runs;
+      this.loaded = true;
       this.colors.assign(runs.runs);
       this.error.hidden = true;
       this.warnings.show(runs.warnings);
       this.tabs.show(this.urlState.state.tab, runs.kinds);
       this.runsPanel.setRuns(runs.runs);
-      this.scalars.setData(runs, tags);
-      // Placeholder pages say whether the logdir has their kind, which is known only now.
-      if (this.urlState.state.tab !== "scalars") this.showDashboard(true);
+      this.dashboards.forEach((view) => view.setRuns(runs));
+      // Whether a tab has data is known only now (placeholder or dashboard).
+      this.showDashboard();
     } catch (err) {
       this.error.textContent = `Could not load the logdir: ${err instanceof Error ? err.message : String(err)}`;
       this.error.hidden = false;
@@ -155,45 +167,70 @@ export class App {
     }
   }
 
+  private context(info: DashboardInfo): DashboardContext {
+    const urlState = this.urlState;
+    return {
+      info,
+      client: this.client,
+      queue: this.queue,
+      colors: this.colors,
+      visibility: this.visibility,
+      state: () => urlState.state,
+      theme: () => this.theme.theme,
+      update: (patch) => urlState.update(patch),
+      param: (name) => urlState.state.params[name] ?? null,
+      setParams: (patch) => {
+        const params: Record<string, string> = { ...urlState.state.params };
+        for (const [name, value] of Object.entries(patch)) {
+          if (value === null) delete params[name];
+          else params[name] = value;
+        }
+        urlState.update({ params });
+      },
+      runs: () => this.runs,
+      drawnRuns: () => selectedRuns(this.runs, urlState.state),
+      color: (run) => this.colors.color(run, this.theme.theme),
+      reloadRuns: () => this.reloadRuns(),
+    };
+  }
+
   private onLive(message: LiveMessage): void {
-    switch (message.type) {
-      case "runs":
-        this.reloadRuns();
-        this.scalars.invalidateRuns([...message.reset, ...message.removed]);
-        break;
-      case "warnings":
-        this.reloadRuns();
-        break;
-      case "tags":
-        if (message.kind === "scalars") this.reloadTags();
-        break;
-      case "points":
-        if (message.kind === "scalars") this.scalars.onPoints(message.updates);
-        break;
-      case "hello":
-        break;
-    }
+    if (message.type === "runs" || message.type === "warnings") this.reloadRuns();
+    this.dashboards.forEach((view) => view.onLive(message));
   }
 
   private stateChanged(next: AppState, previous: AppState): void {
     this.runsPanel.show(next);
     this.tabs.show(next.tab, this.runs.kinds);
-    this.scalars.stateChanged(next, previous);
+    this.dashboards.forEach((view) => view.stateChanged(next, previous));
     if (next.tab !== previous.tab) this.showDashboard();
   }
 
-  private showDashboard(force = false): void {
+  /**
+   * Shows the selected tab: its dashboard when it has one and the logdir has its kind (the
+   * default tab always: it says itself that there is no data), else a placeholder.
+   */
+  private showDashboard(): void {
     const tab = this.urlState.state.tab;
-    if (tab === this.shown && !force) return;
-    this.shown = tab;
     this.tabs.show(tab, this.runs.kinds);
-    if (tab === "scalars") {
-      this.content.replaceChildren(this.scalars.element);
-      this.scalars.resize();
+    const info = DASHBOARDS.find((d) => d.id === tab);
+    if (!info) return;
+    const hasData = info.kind === null || this.runs.kinds.has(info.kind);
+    const wanted = this.dashboards.has(tab) && (tab === DEFAULT_DASHBOARD || (this.loaded && hasData));
+    const view = wanted ? this.dashboards.ensure(info) : null;
+    if (view) {
+      if (view === this.attached) return;
+      this.attached?.hide();
+      this.attached = view;
+      this.content.replaceChildren(view.element);
+      view.show();
       return;
     }
-    const dashboard = DASHBOARDS.find((d) => d.id === tab);
-    if (dashboard) this.content.replaceChildren(placeholderView(dashboard, this.runs.kinds));
+    this.attached?.hide();
+    this.attached = null;
+    const failure = this.dashboards.failure(tab);
+    const waiting = !this.loaded || (wanted && failure === null);
+    this.content.replaceChildren(waiting ? loadingView(info) : placeholderView(info, this.runs.kinds, failure));
   }
 
   private showLiveStatus(status: LiveStatus): void {

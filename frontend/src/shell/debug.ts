@@ -9,10 +9,15 @@
 //                                 scales: {x: [min, max], y: [min, max], logY} | null,
 //                                 series: [{run, color, points, x, raw, smoothed}]}
 //   __trainboard.card(tag, parent?)  one card, or null
+//   __trainboard.dashboards()     ids of the dashboards created so far (created on first show)
+//   __trainboard.view(id)         a dashboard's own debug data (DashboardView.debug()), or null
 // Every call returns fresh copies; changing them changes nothing on the page.
 
 import type { App } from "./app";
+import type { DashboardId } from "../core/dashboards";
+import { DASHBOARDS } from "../core/dashboards";
 import type { CardDebug } from "../dashboards/scalars/index";
+import { ScalarsDashboard } from "../dashboards/scalars/index";
 
 export const FRONTEND_VERSION = "0.1.0";
 
@@ -24,6 +29,19 @@ export interface TrainboardDebug {
   runs(): { name: string; parent: string | null; group_tag: string | null; kinds: string[] }[];
   cards(): CardDebug[];
   card(tag: string, parent?: string | null): CardDebug | null;
+  dashboards(): DashboardId[];
+  view(id: DashboardId): unknown;
+}
+
+function scalarCards(app: App): CardDebug[] {
+  const scalars = app.dashboard("scalars");
+  return scalars instanceof ScalarsDashboard ? scalars.debugCards() : [];
+}
+
+/** A deep copy holding only JSON data (typed arrays become plain arrays). */
+function plainCopy(value: unknown): unknown {
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v))) as unknown;
 }
 
 declare global {
@@ -47,9 +65,14 @@ export function installDebug(app: App, win: Window = window): TrainboardDebug {
     },
     runs: () =>
       app.runsInfo.runs.map((r) => ({ name: r.name, parent: r.parent, group_tag: r.groupTag, kinds: [...r.kinds].sort() })),
-    cards: () => app.scalars.debugCards(),
+    cards: () => scalarCards(app),
     card: (tag: string, parent: string | null = null) =>
-      app.scalars.debugCards().find((c) => c.tag === tag && c.parent === parent) ?? null,
+      scalarCards(app).find((c) => c.tag === tag && c.parent === parent) ?? null,
+    dashboards: () => DASHBOARDS.map((d) => d.id).filter((id) => app.dashboard(id) !== null),
+    view: (id: DashboardId) => {
+      const view = app.dashboard(id);
+      return view?.debug ? plainCopy(view.debug()) : null;
+    },
   });
   Object.defineProperty(win, "__trainboard", { value: debug, configurable: true, writable: false });
   return debug;

@@ -23,6 +23,7 @@ from trainboard.server.routes import core, scalars
 __all__ = ["STATIC_DIR", "create_app", "openapi_document"]
 
 STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR_ENV = "TRAINBOARD_STATIC_DIR"
 _ROUTE_MODULES = (core, scalars)
 
 _NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>trainboard</title>
@@ -73,6 +74,13 @@ async def _not_built_route(request: Request) -> Response:
     return HTMLResponse(_NOT_BUILT)
 
 
+def _static_dir(static_dir: str | os.PathLike[str] | None) -> Path:
+    if static_dir is not None:
+        return Path(static_dir)
+    from_env = os.environ.get(STATIC_DIR_ENV)
+    return Path(from_env) if from_env else STATIC_DIR
+
+
 def create_app(
     provider: DataProvider,
     *,
@@ -84,9 +92,11 @@ def create_app(
     """The board over ``provider``: the HTTP API, the push channel and the built front end.
 
     The provider is reloaded every ``reload_interval`` seconds (0: once, at start)
-    and changes are pushed to open pages.
+    and changes are pushed to open pages. The front end is served from ``static_dir``, else
+    from ``$TRAINBOARD_STATIC_DIR`` when set (e.g. a build of one's own:
+    ``npx vite build --outDir /tmp/x``), else from the package's ``static/``.
     """
-    static = Path(static_dir) if static_dir is not None else STATIC_DIR
+    static = _static_dir(static_dir)
     hub = LiveHub(provider, reload_interval)
 
     @contextlib.asynccontextmanager

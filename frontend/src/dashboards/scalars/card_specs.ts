@@ -7,7 +7,9 @@
 // without any drawn run are left out (TensorBoard's "hide empty cards").
 
 import type { Run, TagsIndex } from "../../api/client";
-import { compileFilter } from "../../core/dom";
+import { compareStrings as compare, groupByPrefix } from "../../components/tag_groups";
+
+export { tagPrefix } from "../../components/tag_groups";
 
 export interface CardSpec {
   /** Unique among cards: the tag, plus the parent for an add_scalars group. */
@@ -27,16 +29,6 @@ export function cardKey(tag: string, parent: string | null): string {
   return parent === null ? tag : `${tag}\u0000${parent}`;
 }
 
-/** The group of a tag: the part before its first "/" (the whole tag when it has none). */
-export function tagPrefix(tag: string): string {
-  const cut = tag.indexOf("/");
-  return cut < 0 ? tag : tag.slice(0, cut);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The cards for the drawn runs, grouped and sorted. */
 export function buildCardGroups(
   runs: readonly Run[],
@@ -44,12 +36,10 @@ export function buildCardGroups(
   drawn: ReadonlySet<string>,
   tagFilter: string,
 ): CardGroup[] {
-  const filter = compileFilter(tagFilter);
   const cards = new Map<string, { tag: string; parent: string | null; runs: string[] }>();
   for (const run of runs) {
     if (!drawn.has(run.name)) continue;
     for (const tag of tags.get(run.name)?.keys() ?? []) {
-      if (!filter.test(tag)) continue;
       const parent = run.parent !== null && run.groupTag === tag ? run.parent : null;
       const key = cardKey(tag, parent);
       let card = cards.get(key);
@@ -60,17 +50,8 @@ export function buildCardGroups(
       card.runs.push(run.name);
     }
   }
-  const groups = new Map<string, CardSpec[]>();
-  for (const [key, card] of cards) {
-    const name = tagPrefix(card.tag);
-    const list = groups.get(name) ?? [];
-    list.push({ key, tag: card.tag, parent: card.parent, runs: card.runs.sort(compare) });
-    groups.set(name, list);
-  }
-  return [...groups.entries()]
-    .sort(([a], [b]) => compare(a, b))
-    .map(([name, list]) => ({
-      name,
-      cards: list.sort((a, b) => compare(a.tag, b.tag) || compare(a.parent ?? "", b.parent ?? "")),
-    }));
+  const specs: CardSpec[] = [...cards].map(([key, card]) => ({ key, tag: card.tag, parent: card.parent, runs: card.runs.sort(compare) }));
+  return groupByPrefix(specs, (spec) => spec.tag, tagFilter, (a, b) => compare(a.tag, b.tag) || compare(a.parent ?? "", b.parent ?? "")).map(
+    (group) => ({ name: group.name, cards: group.items }),
+  );
 }

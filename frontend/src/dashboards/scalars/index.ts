@@ -1,33 +1,23 @@
 // The Scalars dashboard: keeps one ScalarCard per card spec, reacts to view settings and run
 // selection, fetches only what is in view, and refetches the cards that live updates touch.
+// It loads its own tag index (GET /api/tags?kind=scalars) when created, when push messages
+// say runs or scalar tags changed, and after a reconnect.
 
-import type { ApiClient, PointsUpdate, RunsInfo, TagsIndex } from "../../api/client";
+import type { LiveMessage, PointsUpdate, RunsInfo, TagsIndex } from "../../api/client";
 import { LineChart } from "../../charts/line_chart";
-import type { RunColors } from "../../core/colors";
+import type { DashboardContext, DashboardFactory, DashboardView } from "../../core/dashboard";
 import { debounce, h } from "../../core/dom";
-import type { FetchQueue } from "../../core/fetch_queue";
 import { drawnRuns } from "../../core/selection";
-import type { Theme } from "../../core/theme";
 import type { AppState } from "../../core/url_state";
-import type { VisibilityTracker } from "../../core/visibility";
-import { IntersectionTracker } from "../../core/visibility";
 import type { CardView, ChartFactory } from "./card";
 import { ScalarCard } from "./card";
 import { buildCardGroups } from "./card_specs";
-import type { StatePatch } from "./view";
-import { ControlsView, GroupView } from "./view";
+import { GroupView } from "../../components/tag_groups";
+import { ControlsView } from "./view";
 
-export interface ScalarsDeps {
-  readonly client: ApiClient;
-  readonly queue: FetchQueue;
-  readonly colors: RunColors;
-  state(): AppState;
-  theme(): Theme;
-  update(patch: StatePatch): void;
-  /** Called when an update names a (run, tag) the tags index lacks. */
-  reloadTags(): void;
+export interface ScalarsOptions {
+  /** A stand-in chart for tests (no canvas there). */
   readonly createChart?: ChartFactory;
-  readonly visibility?: VisibilityTracker;
 }
 
 /** A card as tests see it (window.__trainboard.cards()): plain copies, never live objects. */
@@ -52,14 +42,15 @@ export interface CardDebug {
 
 const SMOOTHING_REFETCH_MS = 400;
 const LIVE_REFETCH_MS = 250;
+const TAGS_RELOAD_MS = 200;
 
-export class ScalarsDashboard {
+export class ScalarsDashboard implements DashboardView {
   readonly element: HTMLElement;
-  private readonly deps: ScalarsDeps;
+  private readonly context: DashboardContext;
+  private readonly createChart: ChartFactory;
   private readonly controls: ControlsView;
   private readonly body: HTMLDivElement;
   private readonly empty: HTMLDivElement;
-  private readonly visibility: VisibilityTracker;
   private readonly cards = new Map<string, ScalarCard>();
   private readonly groups = new Map<string, GroupView>();
   private readonly collapsed = new Set<string>();
@@ -69,29 +60,72 @@ export class ScalarsDashboard {
   private readonly scheduled = new Set<string>();
   private readonly refetchPartial: () => void;
   private readonly refetchTouched: () => void;
+  private readonly reloadTags: () => void;
+  private tagLoads = 0;
+  private tagGeneration = 0;
+  private tagError: string | null = null;
 
-  constructor(deps: ScalarsDeps) {
-    this.deps = deps;
-    this.visibility = deps.visibility ?? new IntersectionTracker();
-    this.controls = new ControlsView((patch) => deps.update(patch));
+  constructor(context: DashboardContext, options: ScalarsOptions = {}) {
+    this.context = context;
+    this.createChart = options.createChart ?? ((root, width, config, callbacks) => new LineChart(root, width, config, callbacks));
+    this.controls = new ControlsView((patch) => context.update(patch));
     this.body = h("div", { class: "tb-groups" });
     this.empty = h("div", { class: "tb-empty", "data-testid": "scalars-empty" });
     this.element = h("div", { class: "tb-scalars", "data-testid": "scalars-dashboard" }, this.controls.element, this.empty, this.body);
-    this.controls.show(deps.state());
+    this.controls.show(context.state());
     this.refetchPartial = this.scheduledCall("smoothing", SMOOTHING_REFETCH_MS, () => {
       for (const card of this.cards.values()) card.viewChanged("if-partial");
     });
     this.refetchTouched = this.scheduledCall("live", LIVE_REFETCH_MS, () => this.flushTouched());
+    this.reloadTags = this.scheduledCall("tags", TAGS_RELOAD_MS, () => void this.loadTags());
+    void this.loadTags();
   }
 
-  /** Debounced refetches not yet started (for tests waiting on a quiet page). */
-  get scheduledRefetches(): number {
-    return this.scheduled.size;
+  /** Tag loads and debounced refetches not yet started (cards' fetches count in the queue). */
+  get pending(): number {
+    return this.scheduled.size + this.tagLoads;
   }
 
-  setData(runs: RunsInfo, tags: TagsIndex): void {
+  setRuns(runs: RunsInfo): void {
     this.runs = runs;
-    this.tags = tags;
+    this.rebuild();
+  }
+
+  show(): void {
+    this.resize();
+  }
+
+  hide(): void {}
+
+  onLive(message: LiveMessage): void {
+    if (message.type === "runs") {
+      this.invalidateRuns([...message.reset, ...message.removed]);
+      this.reloadTags();
+    } else if (message.type === "tags" && message.kind === "scalars") {
+      this.reloadTags();
+    } else if (message.type === "points" && message.kind === "scalars") {
+      this.onPoints(message.updates);
+    }
+  }
+
+  debug(): CardDebug[] {
+    return this.debugCards();
+  }
+
+  private async loadTags(): Promise<void> {
+    const generation = ++this.tagGeneration;
+    this.tagLoads++;
+    try {
+      const tags = await this.context.client.tags("scalars");
+      if (generation !== this.tagGeneration) return;
+      this.tags = tags;
+      this.tagError = null;
+    } catch (err) {
+      if (generation !== this.tagGeneration) return;
+      this.tagError = `Could not load the scalar tags: ${err instanceof Error ? err.message : String(err)}`;
+    } finally {
+      this.tagLoads--;
+    }
     this.rebuild();
   }
 
@@ -125,7 +159,7 @@ export class ScalarsDashboard {
       this.touched.add(`${u.run}\u0000${u.tag}`);
       if (!this.tags?.get(u.run)?.has(u.tag)) unknown = true;
     }
-    if (unknown) this.deps.reloadTags();
+    if (unknown) this.reloadTags();
     this.refetchTouched();
   }
 
@@ -140,6 +174,7 @@ export class ScalarsDashboard {
   /** Refetches every card (visible now, the rest when they come into view). */
   refreshAll(): void {
     for (const card of this.cards.values()) card.invalidate();
+    this.reloadTags();
   }
 
   resize(): void {
@@ -168,7 +203,7 @@ export class ScalarsDashboard {
 
   destroy(): void {
     for (const card of this.cards.values()) {
-      this.visibility.unobserve(card.element);
+      this.context.visibility.unobserve(card.element);
       card.destroy();
     }
     this.cards.clear();
@@ -194,32 +229,35 @@ export class ScalarsDashboard {
   }
 
   private cardView(): CardView {
-    const state = this.deps.state();
+    const state = this.context.state();
     return {
       xaxis: state.xaxis,
       smoothing: state.smoothing,
       smoothingKind: state.smoothingKind,
       logY: state.logY,
       ignoreOutliers: state.ignoreOutliers,
-      theme: this.deps.theme(),
+      theme: this.context.theme(),
     };
   }
 
   private newCard(spec: ConstructorParameters<typeof ScalarCard>[0]): ScalarCard {
     const card = new ScalarCard(spec, {
-      client: this.deps.client,
-      queue: this.deps.queue,
-      createChart: this.deps.createChart ?? ((root, width, config, callbacks) => new LineChart(root, width, config, callbacks)),
+      client: this.context.client,
+      queue: this.context.queue,
+      createChart: this.createChart,
       view: () => this.cardView(),
-      color: (run, theme) => this.deps.colors.color(run, theme),
+      color: (run, theme) => this.context.colors.color(run, theme),
     });
-    this.visibility.observe(card.element, (visible) => card.setVisible(visible));
+    this.context.visibility.observe(card.element, (visible) => card.setVisible(visible));
     return card;
   }
 
   private rebuild(): void {
-    if (!this.runs || !this.tags) return;
-    const state = this.deps.state();
+    if (!this.runs || !this.tags) {
+      if (this.tagError !== null) this.showEmpty(0, 0);
+      return;
+    }
+    const state = this.context.state();
     const drawn = drawnRuns(this.runs.runs, state.runFilter, state.hiddenRuns);
     const groups = buildCardGroups(this.runs.runs, this.tags, drawn, state.tagFilter);
     const keep = new Set<string>();
@@ -248,7 +286,7 @@ export class ScalarsDashboard {
     }
     for (const [key, card] of this.cards) {
       if (keep.has(key)) continue;
-      this.visibility.unobserve(card.element);
+      this.context.visibility.unobserve(card.element);
       card.destroy();
       this.cards.delete(key);
     }
@@ -262,10 +300,13 @@ export class ScalarsDashboard {
   private showEmpty(drawnRunCount: number, groupCount: number): void {
     const hasScalars = [...(this.tags?.values() ?? [])].some((tags) => tags.size > 0);
     let message = "";
-    if (!hasScalars) message = "No scalar data in this logdir yet. Log some with SummaryWriter.add_scalar().";
+    if (this.tagError !== null) message = this.tagError;
+    else if (!hasScalars) message = "No scalar data in this logdir yet. Log some with SummaryWriter.add_scalar().";
     else if (drawnRunCount === 0) message = "No runs selected.";
     else if (groupCount === 0) message = "No tags match the filter.";
     this.empty.textContent = message;
     this.empty.hidden = message === "";
   }
 }
+
+export const scalarsDashboard: DashboardFactory = (context) => new ScalarsDashboard(context);

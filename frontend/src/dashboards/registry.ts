@@ -1,0 +1,15 @@
+// Which dashboards exist: DashboardId -> factory. A tab without an entry shows a placeholder.
+//
+// To add a dashboard, add exactly one import and one line, keeping both lists sorted by id:
+//   import { imagesDashboard } from "./images/index";      ...    images: imagesDashboard,
+// A dashboard using a heavy library (three, elkjs, plotly) loads it lazily instead, so the
+// main bundle stays small:
+//   graphs: { load: async () => (await import("./graphs/index")).graphsDashboard },
+
+import type { DashboardEntry } from "../core/dashboard";
+import type { DashboardId } from "../core/dashboards";
+import { scalarsDashboard } from "./scalars/index";
+
+export const DASHBOARD_REGISTRY: Readonly<Partial<Record<DashboardId, DashboardEntry>>> = {
+  scalars: scalarsDashboard,
+};
