@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from trainboard.data.provider import _frame, _polars
+from trainboard.format.kinds import pr_curve
 
 if TYPE_CHECKING:
     import pandas
@@ -31,14 +32,7 @@ __all__ = [
     "TextSeries",
 ]
 
-PR_FIELDS = (
-    "true_positives",
-    "false_positives",
-    "true_negatives",
-    "false_negatives",
-    "precision",
-    "recall",
-)
+PR_FIELDS = pr_curve.FIELDS  # the rows of a PR curve's [6, T] tensor, shared with the writer
 
 
 def _long(
