@@ -11,5 +11,7 @@ import type { DashboardId } from "../core/dashboards";
 import { scalarsDashboard } from "./scalars/index";
 
 export const DASHBOARD_REGISTRY: Readonly<Partial<Record<DashboardId, DashboardEntry>>> = {
+  distributions: { load: async () => (await import("./distributions/index")).distributionsDashboard },
+  histograms: { load: async () => (await import("./histograms/index")).histogramsDashboard },
   scalars: scalarsDashboard,
 };

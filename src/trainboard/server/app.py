@@ -18,13 +18,14 @@ from starlette.staticfiles import StaticFiles
 from trainboard.data.provider import DataProvider
 from trainboard.server.errors import PublicError, error_response, public_error_handler
 from trainboard.server.live import LiveHub, websocket_route
-from trainboard.server.routes import core, scalars
+from trainboard.server.routes import core, histograms, scalars
 
 __all__ = ["STATIC_DIR", "create_app", "openapi_document"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_DIR_ENV = "TRAINBOARD_STATIC_DIR"
-_ROUTE_MODULES = (core, scalars)
+# One module per dashboard; add yours here once it imports cleanly.
+_ROUTE_MODULES = (core, scalars, histograms,)
 
 _NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>trainboard</title>
 <p>The trainboard front end is not built. Run <code>./scripts/setup</code> (or
