@@ -126,7 +126,10 @@ export class UrlState {
     this.current = parseState(win.location.hash);
     this.written = win.location.hash;
     const fromUrl = (): void => {
-      if (win.location.hash !== this.written) this.set(parseState(win.location.hash), false);
+      if (win.location.hash === this.written) return;
+      // Remember the hash we now show, or returning to the previous one would look unchanged.
+      this.written = win.location.hash;
+      this.set(parseState(win.location.hash), false);
     };
     win.addEventListener("hashchange", fromUrl);
     win.addEventListener("popstate", fromUrl);

@@ -27,7 +27,7 @@ STATIC_DIR_ENV = "TRAINBOARD_STATIC_DIR"
 # One module per dashboard; add yours here once it imports cleanly.
 _ROUTE_MODULES = (core, scalars, histograms,)
 
-_NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>trainboard</title>
+_NOT_BUILT = """<!doctype html><html><meta charset="utf-8"><title>trainboard</title>
 <p>The trainboard front end is not built. Run <code>./scripts/setup</code> (or
 <code>npm ci && npm run build</code> in <code>frontend/</code>); the HTTP API under
 <code>/api/</code> works meanwhile.</p>"""
