@@ -11,7 +11,12 @@ import type { DashboardId } from "../core/dashboards";
 import { scalarsDashboard } from "./scalars/index";
 
 export const DASHBOARD_REGISTRY: Readonly<Partial<Record<DashboardId, DashboardEntry>>> = {
+  audio: { load: async () => (await import("./audio/index")).audioDashboard },
   distributions: { load: async () => (await import("./distributions/index")).distributionsDashboard },
   histograms: { load: async () => (await import("./histograms/index")).histogramsDashboard },
+  images: { load: async () => (await import("./images/index")).imagesDashboard },
+  pr_curves: { load: async () => (await import("./pr_curves/index")).prCurvesDashboard },
   scalars: scalarsDashboard,
+  text: { load: async () => (await import("./text/index")).textDashboard },
+  video: { load: async () => (await import("./video/index")).videoDashboard },
 };

@@ -18,14 +18,22 @@ from starlette.staticfiles import StaticFiles
 from trainboard.data.provider import DataProvider
 from trainboard.server.errors import PublicError, error_response, public_error_handler
 from trainboard.server.live import LiveHub, websocket_route
-from trainboard.server.routes import core, histograms, scalars
+from trainboard.server.routes import (
+    audio,
+    core,
+    histograms,
+    images,
+    pr_curves,
+    scalars,
+    text,
+)
 
 __all__ = ["STATIC_DIR", "create_app", "openapi_document"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_DIR_ENV = "TRAINBOARD_STATIC_DIR"
 # One module per dashboard; add yours here once it imports cleanly.
-_ROUTE_MODULES = (core, scalars, histograms,)
+_ROUTE_MODULES = (core, scalars, text, pr_curves, histograms, images, audio,)
 
 _NOT_BUILT = """<!doctype html><html><meta charset="utf-8"><title>trainboard</title>
 <p>The trainboard front end is not built. Run <code>./scripts/setup</code> (or
