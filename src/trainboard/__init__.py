@@ -4,8 +4,11 @@
 ``torch.utils.tensorboard.SummaryWriter`` and ``tensorboardX.SummaryWriter``;
 ``trainboard.open(logdir)`` reads any TensorBoard logdir back, every point of it.
 Importing trainboard loads neither torch, numpy, PIL nor protobuf; they are
-imported when first needed.
+imported when first needed. ``from trainboard import Visdom`` (Visdom's client, for the
+board's Live tab) loads ``trainboard.live`` on first use.
 """
+
+import typing as _typing
 
 from trainboard.data import open_logdir as open
 from trainboard.errors import (
@@ -27,6 +30,9 @@ from trainboard.errors import (
 from trainboard.writer import FileWriter as FileWriter
 from trainboard.writer import SummaryWriter as SummaryWriter
 
+if _typing.TYPE_CHECKING:
+    from trainboard.live import Visdom as Visdom
+
 __version__ = "0.1.0.dev0"
 
 __all__ = [
@@ -37,7 +43,16 @@ __all__ = [
     "RecordError",
     "SummaryWriter",
     "TrainboardError",
+    "Visdom",
     "WriterError",
     "__version__",
     "open",
 ]
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name == "Visdom":  # lazily: the live client pulls in http.client
+        from trainboard.live import Visdom
+
+        return Visdom
+    raise AttributeError(f"module 'trainboard' has no attribute {name!r}")

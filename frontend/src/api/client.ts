@@ -115,7 +115,9 @@ export type LiveMessage =
   | { readonly type: "runs"; readonly removed: readonly string[]; readonly reset: readonly string[] }
   | { readonly type: "points"; readonly kind: string; readonly updates: readonly PointsUpdate[] }
   | { readonly type: "tags"; readonly kind: string; readonly run: string }
-  | { readonly type: "warnings" };
+  | { readonly type: "warnings" }
+  /** Live (Visdom-style) window events; the Live dashboard parses them (dashboards/live/api.ts). */
+  | { readonly type: "live"; readonly events: readonly unknown[] };
 
 /** A push connection, shaped like the part of WebSocket the live code uses. */
 export interface LiveTransport {

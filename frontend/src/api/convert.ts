@@ -207,6 +207,8 @@ export function parseLiveMessage(text: string): LiveMessage | null {
       return { type: "runs", removed: stringList(m.removed), reset: stringList(m.reset) };
     case "warnings":
       return { type: "warnings" };
+    case "live":
+      return { type: "live", events: Array.isArray(m.events) ? (m.events as unknown[]) : [] };
     case "tags":
       return { type: "tags", kind: String(m.kind ?? ""), run: String(m.run ?? "") };
     case "points": {

@@ -15,6 +15,7 @@ export const DASHBOARD_REGISTRY: Readonly<Partial<Record<DashboardId, DashboardE
   distributions: { load: async () => (await import("./distributions/index")).distributionsDashboard },
   histograms: { load: async () => (await import("./histograms/index")).histogramsDashboard },
   images: { load: async () => (await import("./images/index")).imagesDashboard },
+  live: { load: async () => (await import("./live/index")).liveDashboard },
   pr_curves: { load: async () => (await import("./pr_curves/index")).prCurvesDashboard },
   scalars: scalarsDashboard,
   text: { load: async () => (await import("./text/index")).textDashboard },

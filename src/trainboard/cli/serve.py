@@ -31,8 +31,10 @@ def bind_socket(host: str, port: int) -> socket.socket:
         raise click.BadParameter(
             f"cannot resolve host {host!r}: {exc}", param_hint="--host"
         ) from None
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    family, _, proto, _, address = infos[0]
+    # proto=IPPROTO_TCP (not 0): asyncio sets TCP_NODELAY only on such sockets, and without it
+    # every response written in two parts waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)

@@ -27,13 +27,15 @@ from trainboard.server.routes import (
     scalars,
     text,
 )
+from trainboard.server.routes import live as live_routes
+from trainboard.server.routes import visdom as visdom_routes
 
 __all__ = ["STATIC_DIR", "create_app", "openapi_document"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_DIR_ENV = "TRAINBOARD_STATIC_DIR"
 # One module per dashboard; add yours here once it imports cleanly.
-_ROUTE_MODULES = (core, scalars, text, pr_curves, histograms, images, audio,)
+_ROUTE_MODULES = (core, scalars, live_routes, visdom_routes, text, pr_curves, histograms, images, audio,)
 
 _NOT_BUILT = """<!doctype html><html><meta charset="utf-8"><title>trainboard</title>
 <p>The trainboard front end is not built. Run <code>./scripts/setup</code> (or
