@@ -16,6 +16,7 @@ from tests.browser.board_page import (
     card_locator,
     drag_zoom,
     open_board,
+    show_card,
     wait_for,
     wait_quiet,
 )
@@ -171,3 +172,23 @@ def test_csv_download_holds_every_point(page: Page, board: BoardProcess, tmp_pat
     assert [int(r[1]) for r in rows[1:]] == list(range(BIG_STEPS))
     assert [float(r[2]) for r in rows[1:]] == [f32(wave_value(s)) for s in range(BIG_STEPS)]
     assert [float(r[0]) for r in rows[1:]] == [WALL0 + s * WALL_PER_STEP for s in range(BIG_STEPS)]
+
+
+def test_hover_shows_each_runs_value_and_a_dot_at_that_x(page: Page, board: BoardProcess) -> None:
+    open_board(page, board.url, "#scalars?smoothing=0")
+    show_card(page, "decay")
+    over = card_locator(page, "decay").locator(".u-over")
+    box = over.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    tooltip = card_locator(page, "decay").get_by_test_id("chart-tooltip")
+    expect(tooltip).to_be_visible()
+    cells = tooltip.locator("tbody tr").first.locator("td")
+    run, value, step = (
+        cells.nth(1).inner_text(),
+        cells.nth(2).inner_text(),
+        int(cells.nth(3).inner_text()),
+    )
+    assert run == "big" and 80 <= step <= 120  # the middle of 200 steps
+    assert float(value) == pytest.approx(f32(decay_value(step)), rel=1e-3)
+    assert card_locator(page, "decay").locator(".u-cursor-pt").count() >= 1

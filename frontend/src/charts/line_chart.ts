@@ -202,7 +202,9 @@ export class LineChart {
         drag: { x: true, y: false, setScale: false },
         focus: { prox: -1 },
         // A hover dot per line costs a DOM node per series: only for cards with few lines.
-        points: { show: series.length <= 33, size: 6 },
+        // (Where dots are wanted, `show` stays uPlot's own function: it creates them; a plain
+        // `true` would replace it and draw none.)
+        points: series.length <= 33 ? { size: 6 } : { show: false },
         dataIdx: (u: uPlot, seriesIdx: number) => this.hoverIndex(u, seriesIdx),
         bind: {
           dblclick: () => () => {
