@@ -34,10 +34,34 @@ export function hashName(name: string): number {
 export interface ColorableRun {
   readonly name: string;
   readonly startTime: number | null;
+  /** For a sub-run (add_scalars, add_hparams): the run it belongs to. */
+  readonly parent?: string | null;
+  readonly subRun?: string | null;
+  readonly kinds?: ReadonlySet<string>;
 }
 
-/** Palette slot per run name. */
+/**
+ * The run whose colour `run` is drawn in. An add_hparams sub-run is shown as part of the run
+ * it describes, in that run's colour (the runs panel folds it into that run's row), when the
+ * parent is a run holding no hparams data itself; a parent that does (TensorFlow's
+ * hparams_config writes the experiment there) holds sessions that are runs of their own.
+ */
+export function colorSource(run: ColorableRun, byName: ReadonlyMap<string, ColorableRun>): string {
+  if (run.subRun !== "hparams" || !run.parent) return run.name;
+  const parent = byName.get(run.parent);
+  return parent && !parent.kinds?.has("hparams") ? parent.name : run.name;
+}
+
+/** Palette slot per run name (runs drawn in another run's colour share its slot). */
 export function assignColorSlots(runs: readonly ColorableRun[]): Map<string, number> {
+  const byName = new Map(runs.map((run) => [run.name, run]));
+  const sharing = runs.filter((run) => colorSource(run, byName) !== run.name);
+  const slots = ownColorSlots(runs.filter((run) => colorSource(run, byName) === run.name));
+  for (const run of sharing) slots.set(run.name, slots.get(colorSource(run, byName)) as number);
+  return slots;
+}
+
+function ownColorSlots(runs: readonly ColorableRun[]): Map<string, number> {
   const ordered = [...runs].sort((a, b) => {
     const ta = a.startTime ?? Infinity;
     const tb = b.startTime ?? Infinity;

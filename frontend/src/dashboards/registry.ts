@@ -12,8 +12,10 @@ import { scalarsDashboard } from "./scalars/index";
 
 export const DASHBOARD_REGISTRY: Readonly<Partial<Record<DashboardId, DashboardEntry>>> = {
   audio: { load: async () => (await import("./audio/index")).audioDashboard },
+  custom_scalars: { load: async () => (await import("./custom_scalars/index")).customScalarsDashboard },
   distributions: { load: async () => (await import("./distributions/index")).distributionsDashboard },
   histograms: { load: async () => (await import("./histograms/index")).histogramsDashboard },
+  hparams: { load: async () => (await import("./hparams/index")).hparamsDashboard },
   images: { load: async () => (await import("./images/index")).imagesDashboard },
   live: { load: async () => (await import("./live/index")).liveDashboard },
   pr_curves: { load: async () => (await import("./pr_curves/index")).prCurvesDashboard },

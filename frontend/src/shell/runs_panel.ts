@@ -1,11 +1,16 @@
 // The runs panel: a regex filter, all/none, and a checkbox with a colour swatch per run; the
-// sub-runs add_scalars creates are listed under their parent run.
+// sub-runs add_scalars creates are listed under their parent run. The sub-runs add_hparams
+// creates are not listed at all: they are part of the run they describe (core/colors.ts
+// colorSource), drawn in its colour and switched with its checkbox; its row carries an
+// "hparams" badge naming them.
 //
 // Hooks: run-filter, run-filter-error, runs-all, runs-none, run-row (data-run, hidden when
-// filtered out), run-toggle (a checkbox, data-run), run-swatch.
+// filtered out), run-toggle (a checkbox, data-run), run-swatch, run-hparams (the badge,
+// data-run = the parent, data-count = its folded sub-runs).
 
 import type { Run } from "../api/client";
 import type { RunColors } from "../core/colors";
+import { colorSource } from "../core/colors";
 import { compileFilter, h } from "../core/dom";
 import type { RunTreeNode } from "../core/selection";
 import { buildRunTree, matchingRuns, withRunsShown } from "../core/selection";
@@ -65,7 +70,18 @@ export class RunsPanel {
   setRuns(runs: readonly Run[]): void {
     this.runs = runs;
     this.rows = [];
-    this.list.replaceChildren(...buildRunTree(runs).map((node) => this.nodeElement(node)));
+    const byName = new Map(runs.map((run) => [run.name, run]));
+    const folded = new Map<string, string[]>();
+    const listed = runs.filter((run) => {
+      const source = colorSource(run, byName);
+      if (source === run.name) return true;
+      const names = folded.get(source) ?? [];
+      names.push(run.name);
+      folded.set(source, names);
+      return false;
+    });
+    for (const names of folded.values()) names.sort();
+    this.list.replaceChildren(...buildRunTree(listed).map((node) => this.nodeElement(node, folded.get(node.name) ?? [])));
     this.show(this.deps.state());
   }
 
@@ -97,11 +113,12 @@ export class RunsPanel {
     this.deps.update({ hiddenRuns: withRunsShown(state.hiddenRuns, names, shown) });
   }
 
-  private nodeElement(node: RunTreeNode): HTMLElement {
+  private nodeElement(node: RunTreeNode, folded: readonly string[]): HTMLElement {
     const childNames = node.children.map((c) => c.name);
     // A parent's checkbox switches the parent and all its sub-runs.
-    const names = node.run ? [node.name, ...childNames] : childNames;
+    const names = node.run ? [node.name, ...childNames, ...folded] : childNames;
     const head = this.row(node.name, node.run !== null, names, "run-row");
+    if (folded.length > 0) head.append(hparamsBadge(node.name, folded));
     if (node.children.length === 0) return head;
     const children = h(
       "div",
@@ -129,4 +146,21 @@ export class RunsPanel {
     this.rows.push({ names, row, toggle, swatch, run: isRun ? name : null });
     return row;
   }
+}
+
+function hparamsBadge(run: string, sessions: readonly string[]): HTMLElement {
+  const count = sessions.length;
+  return h(
+    "span",
+    {
+      class: "tb-run-badge",
+      // Styled here rather than in styles.css: the badge is this panel's alone.
+      style: "margin-left:auto;padding:0 5px;border:1px solid var(--border);border-radius:8px;font-size:11px;color:var(--fg-soft)",
+      "data-testid": "run-hparams",
+      "data-run": run,
+      "data-count": count,
+      title: `add_hparams session${count === 1 ? "" : "s"} shown as part of this run: ${sessions.join(", ")}`,
+    },
+    count === 1 ? "hparams" : `hparams ×${count}`,
+  );
 }

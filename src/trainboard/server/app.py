@@ -21,7 +21,9 @@ from trainboard.server.live import LiveHub, websocket_route
 from trainboard.server.routes import (
     audio,
     core,
+    custom_scalars,
     histograms,
+    hparams,
     images,
     pr_curves,
     scalars,
@@ -35,7 +37,19 @@ __all__ = ["STATIC_DIR", "create_app", "openapi_document"]
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_DIR_ENV = "TRAINBOARD_STATIC_DIR"
 # One module per dashboard; add yours here once it imports cleanly.
-_ROUTE_MODULES = (core, scalars, live_routes, visdom_routes, text, pr_curves, histograms, images, audio,)
+_ROUTE_MODULES = (
+    core,
+    scalars,
+    live_routes,
+    visdom_routes,
+    text,
+    pr_curves,
+    histograms,
+    images,
+    audio,
+    hparams,
+    custom_scalars,
+)
 
 _NOT_BUILT = """<!doctype html><html><meta charset="utf-8"><title>trainboard</title>
 <p>The trainboard front end is not built. Run <code>./scripts/setup</code> (or
