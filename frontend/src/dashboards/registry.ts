@@ -14,6 +14,7 @@ export const DASHBOARD_REGISTRY: Readonly<Partial<Record<DashboardId, DashboardE
   audio: { load: async () => (await import("./audio/index")).audioDashboard },
   custom_scalars: { load: async () => (await import("./custom_scalars/index")).customScalarsDashboard },
   distributions: { load: async () => (await import("./distributions/index")).distributionsDashboard },
+  graphs: { load: async () => (await import("./graphs/index")).graphsDashboard },
   histograms: { load: async () => (await import("./histograms/index")).histogramsDashboard },
   hparams: { load: async () => (await import("./hparams/index")).hparamsDashboard },
   images: { load: async () => (await import("./images/index")).imagesDashboard },

@@ -22,6 +22,7 @@ from trainboard.server.routes import (
     audio,
     core,
     custom_scalars,
+    graphs,
     histograms,
     hparams,
     images,
@@ -49,6 +50,7 @@ _ROUTE_MODULES = (
     audio,
     hparams,
     custom_scalars,
+    graphs,
 )
 
 _NOT_BUILT = """<!doctype html><html><meta charset="utf-8"><title>trainboard</title>
