@@ -18,7 +18,8 @@ from typing import Any
 
 from trainboard.format.kinds._wire import length_delimited
 from trainboard.writer._convert import step_of, walltime_of
-from trainboard.writer._worker import OP_EVENT, EventFile, Worker
+from trainboard.writer._event_file import EventFile
+from trainboard.writer._worker import OP_EVENT, Worker
 
 __all__ = ["FileWriter", "close_all_writers"]
 
