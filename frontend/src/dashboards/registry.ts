@@ -19,6 +19,7 @@ export const DASHBOARD_REGISTRY: Readonly<Partial<Record<DashboardId, DashboardE
   hparams: { load: async () => (await import("./hparams/index")).hparamsDashboard },
   images: { load: async () => (await import("./images/index")).imagesDashboard },
   live: { load: async () => (await import("./live/index")).liveDashboard },
+  mesh: { load: async () => (await import("./mesh/index")).meshDashboard },
   pr_curves: { load: async () => (await import("./pr_curves/index")).prCurvesDashboard },
   scalars: scalarsDashboard,
   text: { load: async () => (await import("./text/index")).textDashboard },

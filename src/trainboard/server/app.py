@@ -26,6 +26,7 @@ from trainboard.server.routes import (
     histograms,
     hparams,
     images,
+    mesh,
     pr_curves,
     scalars,
     text,
@@ -51,6 +52,7 @@ _ROUTE_MODULES = (
     hparams,
     custom_scalars,
     graphs,
+    mesh,
 )
 
 _NOT_BUILT = """<!doctype html><html><meta charset="utf-8"><title>trainboard</title>
