@@ -98,7 +98,7 @@ def run_demo(config: DemoConfig = DemoConfig(), *, log: Any = print) -> str:
 
 
 def _log_setup(writer: Any, model: Any, x: Any, y: Any, config: DemoConfig) -> None:
-    writer.add_images("inputs/first_batch", x[:64], 0)
+    writer.add_images("inputs/first_batch", _enlarged(x[:64]), 0)
     writer.add_graph(model, x[:8])
     writer.add_text(
         "about",
@@ -119,6 +119,11 @@ def _log_setup(writer: Any, model: Any, x: Any, y: Any, config: DemoConfig) -> N
             },
         }
     )
+
+
+def _enlarged(images: Any, factor: int = 4) -> Any:
+    """8x8 digits shown 4x larger (nearest neighbour), so a grid of them reads as digits."""
+    return images.repeat_interleave(factor, dim=2).repeat_interleave(factor, dim=3)
 
 
 def _train_epoch(
@@ -199,7 +204,7 @@ def _log_epoch(
         writer.add_pr_curve(f"pr/digit_{digit}", y_val == digit, probs[:, digit], epoch)
     wrong = (probs.argmax(1) != y_val).nonzero().flatten()[:16]
     if len(wrong):
-        writer.add_images("mistakes/val", x_val[wrong], epoch)
+        writer.add_images("mistakes/val", _enlarged(x_val[wrong]), epoch)
     # The validation loss so far, as a falling tone: pitch follows the loss.
     sample_rate = 8000
     t = torch.arange(sample_rate // 2) / sample_rate
