@@ -179,6 +179,14 @@ class LogdirProvider(DataProvider):
             new_warnings=fresh,
         )
 
+    @property
+    def cache_dir(self) -> str | None:
+        """The cache directory this provider uses (None when caching is off).
+
+        Other caches of the same logdir (e.g. the projector's) live under it too.
+        """
+        return None if self._index is None else os.path.dirname(self._index.path)
+
     def save_index(self, *, only_if_changed: bool = False) -> None:
         """Write the persistent index now (a no-op without a cache directory).
 

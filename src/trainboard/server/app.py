@@ -28,6 +28,7 @@ from trainboard.server.routes import (
     images,
     mesh,
     pr_curves,
+    projector,
     scalars,
     text,
 )
@@ -53,6 +54,7 @@ _ROUTE_MODULES = (
     custom_scalars,
     graphs,
     mesh,
+    projector,
 )
 
 _NOT_BUILT = """<!doctype html><html><meta charset="utf-8"><title>trainboard</title>

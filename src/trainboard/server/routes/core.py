@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from trainboard.data.provider import DataClass, DataProvider, TagInfo
 from trainboard.server.params import choice
+from trainboard.server.projector_data import projector_runs
 from trainboard.server.routes._util import call_impl, provider_of, query_param
 
 __all__ = ["KINDS", "OPENAPI", "ROUTES", "kind_of", "runs_impl", "tags_impl"]
@@ -23,6 +24,7 @@ KINDS = (
     "text",
     "pr_curves",
     "graphs",
+    "projector",
     "hparams",
     "custom_scalars",
     "mesh",
@@ -73,8 +75,11 @@ def runs_impl(provider: DataProvider) -> dict[str, Any]:
             kinds_by_run.setdefault(info.run, set()).add(kind)
         if info.last_wall_time is not None:
             last_update[info.run] = max(last_update.get(info.run, 0.0), info.last_wall_time)
+    for name in projector_runs(provider):  # add_embedding writes files, not events
+        kinds_by_run.setdefault(name, set()).add("projector")
     runs = []
-    for run in provider.runs():
+    listed = provider.runs()
+    for run in listed:
         kinds = kinds_by_run.get(run.name, set())
         runs.append(
             {
@@ -85,6 +90,18 @@ def runs_impl(provider: DataProvider) -> dict[str, Any]:
                 "kinds": [k for k in KINDS if k in kinds],
                 "start_time": run.start_time,
                 "last_update": last_update.get(run.name),
+            }
+        )
+    for name in sorted(set(kinds_by_run) - {run.name for run in listed}):  # a config, no events
+        runs.append(
+            {
+                "name": name,
+                "parent": None,
+                "group_tag": None,
+                "sub_run": None,
+                "kinds": [k for k in KINDS if k in kinds_by_run[name]],
+                "start_time": None,
+                "last_update": None,
             }
         )
     all_kinds = set().union(*kinds_by_run.values()) if kinds_by_run else set()
