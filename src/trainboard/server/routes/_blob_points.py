@@ -24,6 +24,7 @@ from starlette.responses import Response
 from trainboard.data.provider import BlobRef, BlobSequenceSeries, DataClass, DataProvider, TagInfo
 from trainboard.server.errors import NotFoundError
 from trainboard.server.params import integer, required
+from trainboard.server.routes._util import query_param
 
 __all__ = [
     "BlobPoint",
@@ -31,8 +32,10 @@ __all__ = [
     "blob_response",
     "blob_tag",
     "parse_point_query",
+    "point_params",
     "read_point",
     "read_series",
+    "run_tag_params",
     "series_of",
     "steps_listing",
 ]
@@ -226,3 +229,23 @@ def blob_response(
                 data[start:end], status_code=206, media_type=media_type, headers=headers
             )
     return Response(data, media_type=media_type, headers=headers)
+
+
+def run_tag_params(what: str) -> list[dict[str, Any]]:
+    """The OpenAPI parameters naming one blob tag (``what``: e.g. "image", "audio")."""
+    return [
+        query_param("run", "The run.", required=True),
+        query_param("tag", f"The {what} tag.", required=True),
+    ]
+
+
+def point_params(what: str, item: str) -> list[dict[str, Any]]:
+    """The OpenAPI parameters of :func:`parse_point_query` (``item``: one blob, e.g. "clip")."""
+    return [
+        *run_tag_params(what),
+        query_param("step", "The step.", required=True, schema={"type": "integer"}),
+        query_param(
+            "index", "The step's position in the listing (a hint).", schema={"type": "integer"}
+        ),
+        query_param("sample", f"Which {item} of the step (default 0).", schema={"type": "integer"}),
+    ]

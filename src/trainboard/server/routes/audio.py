@@ -23,11 +23,13 @@ from trainboard.server.routes._blob_points import (
     blob_response,
     etag_of,
     parse_point_query,
+    point_params,
     read_point,
     read_series,
+    run_tag_params,
     steps_listing,
 )
-from trainboard.server.routes._util import call_impl, provider_of, query_param
+from trainboard.server.routes._util import call_impl, provider_of
 
 __all__ = ["OPENAPI", "ROUTES", "clip_impl", "info_impl", "steps_impl"]
 
@@ -96,18 +98,8 @@ ROUTES = [
     Route("/api/audio/info", info_route),
 ]
 
-_RUN_TAG = [
-    query_param("run", "The run.", required=True),
-    query_param("tag", "The audio tag.", required=True),
-]
-_POINT = [
-    *_RUN_TAG,
-    query_param("step", "The step.", required=True, schema={"type": "integer"}),
-    query_param(
-        "index", "The step's position in the listing (a hint).", schema={"type": "integer"}
-    ),
-    query_param("sample", "Which clip of the step (default 0).", schema={"type": "integer"}),
-]
+_RUN_TAG = run_tag_params("audio")
+_POINT = point_params("audio", "clip")
 
 OPENAPI: dict[str, Any] = {
     "/api/audio/steps": {

@@ -27,8 +27,10 @@ from trainboard.server.routes._blob_points import (
     blob_response,
     etag_of,
     parse_point_query,
+    point_params,
     read_point,
     read_series,
+    run_tag_params,
     series_of,
     steps_listing,
 )
@@ -194,18 +196,8 @@ ROUTES = [
     Route("/api/images/info", info_route),
 ]
 
-_RUN_TAG = [
-    query_param("run", "The run.", required=True),
-    query_param("tag", "The image tag.", required=True),
-]
-_POINT = [
-    *_RUN_TAG,
-    query_param("step", "The step.", required=True, schema={"type": "integer"}),
-    query_param(
-        "index", "The step's position in the listing (a hint).", schema={"type": "integer"}
-    ),
-    query_param("sample", "Which image of the step (default 0).", schema={"type": "integer"}),
-]
+_RUN_TAG = run_tag_params("image")
+_POINT = point_params("image", "image")
 
 OPENAPI: dict[str, Any] = {
     "/api/images/tags": {
