@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,7 @@ from starlette.testclient import TestClient
 
 from tests.server.media_logdirs import AUDIO_RATE, AUDIO_SECONDS, write_ours, write_torch
 from tests.server.tensorboard_media import TensorBoardMedia
-from trainboard.data.logdir import LogdirProvider
-from trainboard.server.app import create_app, openapi_document
+from trainboard.server.app import openapi_document
 
 torch = pytest.importorskip("torch")
 
@@ -26,13 +24,6 @@ def logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_ours(root)
     write_torch(root)
     return root
-
-
-@pytest.fixture(scope="module")
-def client(logdir: Path) -> Iterator[TestClient]:
-    provider = LogdirProvider(logdir, use_cache=False)
-    with TestClient(create_app(provider, logdir=str(logdir), reload_interval=0)) as c:
-        yield c
 
 
 def _params(run: str, step: int, **more: Any) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from trainboard import SummaryWriter
-from trainboard.data.logdir import LogdirProvider
-from trainboard.server.app import create_app, openapi_document
+from trainboard.server.app import openapi_document
 from trainboard.server.routes.histograms import (
     BASIS_POINTS,
     compress_buckets,
@@ -57,13 +55,6 @@ def logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         tf2.add_summary(summary_v2.histogram_pb("t", weights(step), buckets=20), step)
     tf2.close()
     return root
-
-
-@pytest.fixture(scope="module")
-def client(logdir: Path) -> Iterator[TestClient]:
-    app = create_app(LogdirProvider(logdir, use_cache=False), reload_interval=0)
-    with TestClient(app) as c:
-        yield c
 
 
 def tensorboard_plugins(logdir: Path) -> tuple[Any, Any, Any]:

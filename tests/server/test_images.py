@@ -4,7 +4,6 @@ TensorFlow-style multi-image writer, checked against TensorBoard's images plugin
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +42,6 @@ def logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def tensorboard(logdir: Path) -> TensorBoardMedia:
     return TensorBoardMedia(logdir)
-
-
-@pytest.fixture(scope="module")
-def client(logdir: Path) -> Iterator[TestClient]:
-    provider = LogdirProvider(logdir, use_cache=False)
-    app = create_app(provider, logdir=str(logdir), reload_interval=0)
-    with TestClient(app) as c:
-        yield c
 
 
 def _json(client: TestClient, path: str, **params: Any) -> Any:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import numpy as np
 import pytest
 from starlette.testclient import TestClient
 
+from tests.server.support import get_json as _json
 from trainboard import SummaryWriter
 from trainboard.data.logdir import LogdirProvider
 from trainboard.server.app import create_app, openapi_document
@@ -69,20 +69,6 @@ def logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with SummaryWriter(root / "scalars") as w:
         w.add_scalar("loss", 1.0, 0)
     return root
-
-
-@pytest.fixture(scope="module")
-def client(logdir: Path) -> Iterator[TestClient]:
-    app = create_app(LogdirProvider(logdir, use_cache=False), reload_interval=0)
-    with TestClient(app) as c:
-        yield c
-
-
-def _json(client: TestClient, path: str, **params: Any) -> dict[str, Any]:
-    response = client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def decode(body: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +9,11 @@ import numpy as np
 import pytest
 from starlette.testclient import TestClient
 
+from tests.server.support import get_json as _get
 from tests.support import tb_accumulator
 from trainboard import SummaryWriter
-from trainboard.data.logdir import LogdirProvider
 from trainboard.format.kinds.pr_curve import FIELDS
-from trainboard.server.app import create_app, openapi_document
+from trainboard.server.app import openapi_document
 from trainboard.server.routes.pr_curves import curve_entry
 
 STEPS = (0, 5, 9)
@@ -52,20 +51,6 @@ def logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with SummaryWriter(root / "other") as w:
         w.add_scalar("loss", 1.0, 0)
     return root
-
-
-@pytest.fixture(scope="module")
-def client(logdir: Path) -> Iterator[TestClient]:
-    app = create_app(LogdirProvider(logdir, use_cache=False), reload_interval=0)
-    with TestClient(app) as c:
-        yield c
-
-
-def _get(client: TestClient, path: str, **params: Any) -> dict[str, Any]:
-    response = client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def _tensorboard_entries(run_dir: Path, tag: str) -> dict[int, dict[str, Any]]:

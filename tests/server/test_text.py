@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,14 +9,14 @@ import numpy as np
 import pytest
 from starlette.testclient import TestClient
 
+from tests.server.support import get_json as _get
 from tests.support import tb_accumulator
 from trainboard import SummaryWriter
-from trainboard.data.logdir import LogdirProvider
 from trainboard.format.kinds.tensor import ndarray_to_tensor
 from trainboard.format.kinds.text import PLUGIN_NAME
 from trainboard.format.proto.plugin_data_pb2 import TextPluginData
 from trainboard.format.proto.summary_pb2 import Summary, SummaryMetadata
-from trainboard.server.app import create_app, openapi_document
+from trainboard.server.app import openapi_document
 from trainboard.server.routes import text as text_routes
 
 MARKDOWN = "# Title\n\n```python\nprint('hi')\n```\n"
@@ -56,20 +55,6 @@ def logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with torch_tb.SummaryWriter(str(root / "torch")) as tw:
         tw.add_text("notes", MARKDOWN, 7)
     return root
-
-
-@pytest.fixture(scope="module")
-def client(logdir: Path) -> Iterator[TestClient]:
-    app = create_app(LogdirProvider(logdir, use_cache=False), reload_interval=0)
-    with TestClient(app) as c:
-        yield c
-
-
-def _get(client: TestClient, path: str, **params: Any) -> dict[str, Any]:
-    response = client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def _error(client: TestClient, path: str, status: int, **params: Any) -> str:
