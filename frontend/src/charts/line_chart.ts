@@ -9,11 +9,11 @@
 import uPlot from "uplot";
 import type { XAxis } from "../api/client";
 import type { Theme } from "../core/theme";
-import { chartPalette } from "../core/theme";
-import { formatDuration, formatStep, formatValue } from "./format";
+import type { PlotMaking } from "./line_plot";
+import { LinePlot, linePlotOptions, withAlpha, xExtent, zoomToSelection } from "./line_plot";
 import type { Range } from "./scale_range";
 import { finiteValues, logYDomain, yDomain } from "./scale_range";
-import { Tooltip, nearestIndex, tooltipRows } from "./tooltip";
+import { nearestIndex } from "./tooltip";
 
 export interface ChartSeries {
   readonly label: string;
@@ -55,50 +55,26 @@ const DURATION_INCREMENTS = [
   1209600, 2592000,
 ];
 
-function withAlpha(color: string, alpha: number): string {
-  const hex = color.replace("#", "");
-  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
-}
-
-function xExtent(series: readonly ChartSeries[]): Range | null {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const s of series) {
-    if (s.xs.length === 0) continue;
-    lo = Math.min(lo, s.xs[0] as number);
-    hi = Math.max(hi, s.xs[s.xs.length - 1] as number);
-  }
-  if (lo > hi) return null;
-  return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
-}
-
 export class LineChart {
-  private readonly root: HTMLElement;
   private readonly callbacks: LineChartCallbacks;
-  private readonly tooltip: Tooltip;
+  private readonly plot: LinePlot;
   private config: LineChartConfig;
-  private plot: uPlot | null = null;
-  private structure = "";
   private series: readonly ChartSeries[] = [];
   /** uPlot series index -> index into this.series. */
   private owner: number[] = [];
   private zoom: Range | null = null;
-  private width: number;
   /** uPlot asks for the y range on every scale change; sorting for percentiles is not free. */
   private yCache: { key: string; range: uPlot.Range.MinMax } | null = null;
 
   constructor(root: HTMLElement, width: number, config: LineChartConfig, callbacks: LineChartCallbacks) {
-    this.root = root;
-    this.width = Math.max(100, Math.floor(width));
     this.config = config;
     this.callbacks = callbacks;
-    this.tooltip = new Tooltip(root);
+    this.plot = new LinePlot(root, width, (plotWidth) => this.make(plotWidth));
   }
 
   /** Width in CSS pixels of the plotting area (what the server downsamples to). */
   get plotWidth(): number {
-    return this.plot ? Math.floor(this.plot.bbox.width / devicePixelRatio) : Math.max(1, this.width - 81);
+    return this.plot.plotWidth;
   }
 
   get zoomRange(): Range | null {
@@ -106,16 +82,13 @@ export class LineChart {
   }
 
   get scales(): ChartScales | null {
-    if (!this.plot) return null;
-    const { x, y } = this.plot.scales;
-    if (!x || !y) return null;
-    return { x: [x.min ?? NaN, x.max ?? NaN], y: [y.min ?? NaN, y.max ?? NaN], logY: y.distr === 3 };
+    return this.plot.scales;
   }
 
   setConfig(config: LineChartConfig): void {
     this.config = config;
     this.yCache = null;
-    this.rebuild();
+    this.plot.rebuild();
   }
 
   /** Draws `series`; `zoom` is the x window to show (null: everything). */
@@ -124,23 +97,15 @@ export class LineChart {
     this.zoom = zoom;
     this.yCache = null;
     const structure = series.map((s) => `${s.label}\u0000${s.color}\u0000${s.smoothed ? 1 : 0}`).join("\u0001");
-    if (!this.plot || structure !== this.structure) {
-      this.structure = structure;
-      this.rebuild();
-      return;
-    }
-    this.plot.setData(this.data(), true);
+    this.plot.update(structure, () => this.data());
   }
 
   resize(width: number): void {
-    this.width = Math.max(100, Math.floor(width));
-    this.plot?.setSize({ width: this.width, height: this.config.height });
+    this.plot.resize(width, this.config.height);
   }
 
   destroy(): void {
-    this.plot?.destroy();
-    this.plot = null;
-    this.tooltip.element.remove();
+    this.plot.destroy();
   }
 
   private data(): uPlot.AlignedData {
@@ -152,10 +117,7 @@ export class LineChart {
     return data as unknown as uPlot.AlignedData;
   }
 
-  private rebuild(): void {
-    this.plot?.destroy();
-    this.plot = null;
-    this.tooltip.hide();
+  private make(width: number): PlotMaking {
     this.owner = [-1];
     const seriesOpts: uPlot.Series[] = [{}];
     this.series.forEach((s, i) => {
@@ -167,57 +129,30 @@ export class LineChart {
         this.owner.push(i);
       }
     });
-    this.plot = new uPlot(this.options(seriesOpts), this.data(), this.root);
-    this.root.append(this.tooltip.element);
+    return { options: this.options(seriesOpts, width), data: this.data() };
   }
 
-  private options(series: uPlot.Series[]): uPlot.Options {
-    const palette = chartPalette(this.config.theme);
-    const axis = { stroke: palette.axis, grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.grid } };
-    const xaxis = this.config.xaxis;
-    return {
-      mode: 2 as uPlot.Mode,
-      width: this.width,
-      height: this.config.height,
-      legend: { show: false },
+  private options(series: uPlot.Series[], width: number): uPlot.Options {
+    return linePlotOptions({
+      width,
+      config: this.config,
       series,
-      scales: {
-        x: { time: xaxis === "wall", auto: true, range: (_u, min, max) => this.xRange(min, max) },
-        y: { auto: true, distr: this.config.logY ? 3 : 1, log: 10, range: () => this.yRange() },
-      },
-      axes: [
-        {
-          ...axis,
-          ...(xaxis === "relative" ? { incrs: DURATION_INCREMENTS } : {}),
-          values:
-            xaxis === "wall"
-              ? undefined
-              : (_u: uPlot, splits: (number | null)[]) =>
-                  splits.map((v) => (v === null ? "" : xaxis === "step" ? formatStep(v) : formatDuration(v))),
-        },
-        // uPlot leaves null holes in log-scale splits for ticks it does not label.
-        { ...axis, size: 56, values: (_u: uPlot, splits: (number | null)[]) => splits.map((v) => (v === null ? "" : formatValue(v))) },
-      ],
+      xRange: (min, max) => this.xRange(min, max),
+      yRange: () => this.yRange(),
+      relativeIncrs: DURATION_INCREMENTS,
       cursor: {
-        drag: { x: true, y: false, setScale: false },
-        focus: { prox: -1 },
         // A hover dot per line costs a DOM node per series: only for cards with few lines.
         // (Where dots are wanted, `show` stays uPlot's own function: it creates them; a plain
         // `true` would replace it and draw none.)
         points: series.length <= 33 ? { size: 6 } : { show: false },
         dataIdx: (u: uPlot, seriesIdx: number) => this.hoverIndex(u, seriesIdx),
-        bind: {
-          dblclick: () => () => {
-            this.resetZoom();
-            return null;
-          },
-        },
       },
       hooks: {
         setSelect: [(u: uPlot) => this.onSelect(u)],
-        setCursor: [(u: uPlot) => this.onCursor(u)],
+        setCursor: [(u: uPlot) => this.plot.tooltip.follow(u, this.series, this.config.xaxis)],
       },
-    };
+      onDoubleClick: () => this.resetZoom(),
+    });
   }
 
   private xRange(min: number | null, max: number | null): uPlot.Range.MinMax {
@@ -246,33 +181,14 @@ export class LineChart {
   }
 
   private onSelect(u: uPlot): void {
-    const { left, width } = u.select;
-    if (width < 3) return;
-    const xmin = u.posToVal(left, "x");
-    const xmax = u.posToVal(left + width, "x");
-    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-    this.zoom = [xmin, xmax];
-    u.setScale("x", { min: xmin, max: xmax });
-    this.callbacks.onZoom(xmin, xmax);
+    const range = zoomToSelection(u, (zoom) => (this.zoom = zoom));
+    if (range) this.callbacks.onZoom(range[0], range[1]);
   }
 
   private resetZoom(): void {
     this.zoom = null;
     const extent = xExtent(this.series);
-    if (this.plot && extent) this.plot.setScale("x", { min: extent[0], max: extent[1] });
+    if (extent) this.plot.uplot?.setScale("x", { min: extent[0], max: extent[1] });
     this.callbacks.onResetZoom();
-  }
-
-  private onCursor(u: uPlot): void {
-    const left = u.cursor.left;
-    const top = u.cursor.top;
-    if (left === undefined || top === undefined || left < 0) {
-      this.tooltip.hide();
-      return;
-    }
-    const rows = tooltipRows(this.series, u.posToVal(left, "x"));
-    const plotLeft = u.bbox.left / devicePixelRatio;
-    const plotTop = u.bbox.top / devicePixelRatio;
-    this.tooltip.show(rows, this.config.xaxis, plotLeft + left, plotTop + top, this.root.clientWidth || u.width);
   }
 }

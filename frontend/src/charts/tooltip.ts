@@ -2,6 +2,7 @@
 // (found by binary search in that run's own columns) with its smoothed and raw value, step and
 // time.
 
+import type uPlot from "uplot";
 import type { XAxis } from "../api/client";
 import { formatDuration, formatValue, formatWallTime } from "./format";
 import type { ChartSeries } from "./line_chart";
@@ -60,8 +61,10 @@ function cell(text: string, className?: string): HTMLTableCellElement {
 /** A tooltip element placed over the plot; `show` rebuilds its rows. */
 export class Tooltip {
   readonly element: HTMLDivElement;
+  private readonly parent: HTMLElement;
 
   constructor(parent: HTMLElement) {
+    this.parent = parent;
     this.element = document.createElement("div");
     this.element.className = "tb-tooltip";
     this.element.dataset.testid = "chart-tooltip";
@@ -104,6 +107,19 @@ export class Tooltip {
     if (x + own > width) x = left - 16 - own >= 0 ? left - 16 - own : Math.max(0, width - own);
     this.element.style.left = `${x}px`;
     this.element.style.top = `${Math.max(0, top - 10)}px`;
+  }
+
+  /** Shows the rows of `series` nearest the cursor of plot `u`; hides when the cursor left it. */
+  follow(u: uPlot, series: readonly ChartSeries[], xaxis: XAxis): void {
+    const { left, top } = u.cursor;
+    if (left === undefined || top === undefined || left < 0) {
+      this.hide();
+      return;
+    }
+    const rows = tooltipRows(series, u.posToVal(left, "x"));
+    const plotLeft = u.bbox.left / devicePixelRatio;
+    const plotTop = u.bbox.top / devicePixelRatio;
+    this.show(rows, xaxis, plotLeft + left, plotTop + top, this.parent.clientWidth || u.width);
   }
 
   hide(): void {

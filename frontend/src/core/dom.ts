@@ -43,3 +43,33 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, delayMs:
     }, delayMs);
   };
 }
+
+/**
+ * Debounced calls that count as pending from the first call of a burst until they run, so a
+ * dashboard can add them to its `pending` (window.__trainboard.pending: 0 means quiet).
+ *
+ *   const calls = new DebouncedCalls();
+ *   const refetchSoon = calls.add(250, () => refetch());
+ *   refetchSoon(); refetchSoon(); // calls.pending === 1 until refetch() runs, once
+ */
+export class DebouncedCalls {
+  private readonly waiting = new Set<object>();
+
+  /** How many of the calls are waiting to run. */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  /** A function that runs `fn` once, `delayMs` after the last of a burst of calls to it. */
+  add(delayMs: number, fn: () => void): () => void {
+    const token = {};
+    const run = debounce(() => {
+      this.waiting.delete(token);
+      fn();
+    }, delayMs);
+    return () => {
+      this.waiting.add(token);
+      run();
+    };
+  }
+}

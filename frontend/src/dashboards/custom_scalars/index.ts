@@ -11,13 +11,14 @@
 // collapsed, charts: [{title, kind, state, lines: [{run, tag, color, points}], bands: [...]}]}]}.
 
 import type { LiveMessage, PointsUpdate, RunsInfo } from "../../api/client";
-import { GroupView } from "../../components/tag_groups";
+import type { GridGroup } from "../../components/card_grid";
+import { CardGrid, emptyMessage, runTagKey, selectionChanged } from "../../components/card_grid";
 import { slotColor } from "../../core/colors";
 import type { DashboardContext, DashboardFactory, DashboardView } from "../../core/dashboard";
-import { compileFilter, debounce, h } from "../../core/dom";
+import { DebouncedCalls, compileFilter, h } from "../../core/dom";
+import { LatestLoad } from "../../core/latest_load";
 import type { AppState } from "../../core/url_state";
-import type { CardView } from "../scalars/card";
-import { ControlsView } from "../scalars/view";
+import { ControlsView, cardViewOf, followViewChange } from "../scalars/view";
 import type { ChartSpec, Layout } from "./api";
 import { chartReads, fetchLayout } from "./api";
 import type { CustomChartFactory } from "./chart_card";
@@ -29,7 +30,6 @@ export interface CustomScalarsOptions {
   readonly createChart?: CustomChartFactory;
 }
 
-const LAYOUT_RELOAD_MS = 200;
 const LIVE_REFETCH_MS = 250;
 const SMOOTHING_REFETCH_MS = 400;
 
@@ -44,40 +44,40 @@ export class CustomScalarsDashboard implements DashboardView {
   private readonly context: DashboardContext;
   private readonly createChart: CustomChartFactory;
   private readonly controls: ControlsView;
-  private readonly body: HTMLDivElement;
-  private readonly empty: HTMLDivElement;
-  private readonly cards = new Map<string, ChartCard>();
-  private readonly groups = new Map<string, GroupView>();
-  /** Categories the user opened or closed (overriding the layout's `closed`). */
-  private readonly toggled = new Map<string, boolean>();
-  private readonly scheduled = new Set<string>();
+  private readonly grid: CardGrid<ChartSpec, ChartCard>;
+  private readonly layout: LatestLoad<Layout>;
+  private readonly calls = new DebouncedCalls();
   private readonly touched = new Set<string>();
-  private readonly reloadLayout: () => void;
   private readonly refetchTouched: () => void;
   private readonly refetchPartial: () => void;
-  private layout: Layout | null = null;
-  private layoutError: string | null = null;
-  private loads = 0;
-  private generation = 0;
 
   constructor(context: DashboardContext, options: CustomScalarsOptions = {}) {
     this.context = context;
     this.createChart = options.createChart ?? createCustomChart;
     this.controls = new ControlsView((patch) => context.update(patch));
-    this.empty = h("div", { class: "tb-empty", "data-testid": "custom-scalars-empty" });
-    this.body = h("div", { class: "tb-groups" });
-    this.element = h("div", { class: "tb-custom-scalars", "data-testid": "custom-scalars-dashboard" }, this.controls.element, this.empty, this.body);
-    this.controls.show(context.state());
-    this.reloadLayout = this.scheduledCall("layout", LAYOUT_RELOAD_MS, () => void this.load());
-    this.refetchTouched = this.scheduledCall("live", LIVE_REFETCH_MS, () => this.flushTouched());
-    this.refetchPartial = this.scheduledCall("smoothing", SMOOTHING_REFETCH_MS, () => {
-      for (const card of this.cards.values()) card.viewChanged("if-partial");
+    this.grid = new CardGrid<ChartSpec, ChartCard>({
+      emptyTestId: "custom-scalars-empty",
+      create: (spec) => this.newCard(spec),
+      update: (card, spec) => card.setSpec(spec),
     });
-    void this.load();
+    this.element = h(
+      "div",
+      { class: "tb-custom-scalars", "data-testid": "custom-scalars-dashboard" },
+      this.controls.element,
+      this.grid.empty,
+      this.grid.body,
+    );
+    this.controls.show(context.state());
+    this.layout = new LatestLoad({ fetch: () => fetchLayout(context.client), what: "the custom-scalars layout", loaded: () => this.rebuild() });
+    this.refetchTouched = this.calls.add(LIVE_REFETCH_MS, () => this.flushTouched());
+    this.refetchPartial = this.calls.add(SMOOTHING_REFETCH_MS, () => {
+      for (const card of this.cards()) card.viewChanged("if-partial");
+    });
+    void this.layout.load();
   }
 
   get pending(): number {
-    return this.loads + this.scheduled.size;
+    return this.layout.pending + this.calls.pending;
   }
 
   show(): void {
@@ -92,120 +92,76 @@ export class CustomScalarsDashboard implements DashboardView {
 
   stateChanged(state: AppState, previous: AppState): void {
     this.controls.show(state);
-    if (state.runFilter !== previous.runFilter || state.hiddenRuns !== previous.hiddenRuns || state.tagFilter !== previous.tagFilter) {
-      this.rebuild();
-    }
-    if (state.xaxis !== previous.xaxis) {
-      for (const card of this.cards.values()) card.viewChanged("always");
-    } else if (state.smoothing !== previous.smoothing || state.smoothingKind !== previous.smoothingKind) {
-      for (const card of this.cards.values()) card.viewChanged("never");
-      this.refetchPartial();
-    } else if (state.logY !== previous.logY || state.ignoreOutliers !== previous.ignoreOutliers) {
-      for (const card of this.cards.values()) card.viewChanged("never");
-    }
+    if (selectionChanged(state, previous)) this.rebuild();
+    followViewChange(this.cards(), state, previous, this.refetchPartial);
   }
 
   onLive(message: LiveMessage): void {
     if (message.type === "runs") {
       this.invalidateRuns([...message.reset, ...message.removed]);
-      this.reloadLayout();
+      this.layout.reloadSoon();
     } else if (message.type === "tags" && (message.kind === "scalars" || message.kind === "custom_scalars")) {
-      this.reloadLayout();
+      this.layout.reloadSoon();
     } else if (message.type === "points" && message.kind === "custom_scalars") {
-      this.reloadLayout();
+      this.layout.reloadSoon();
     } else if (message.type === "points" && message.kind === "scalars") {
       this.onPoints(message.updates);
     }
   }
 
   refreshAll(): void {
-    for (const card of this.cards.values()) card.invalidate();
-    this.reloadLayout();
+    for (const card of this.cards()) card.invalidate();
+    this.layout.reloadSoon();
   }
 
   themeChanged(): void {
-    for (const card of this.cards.values()) card.viewChanged("never");
+    for (const card of this.cards()) card.viewChanged("never");
   }
 
   resize(): void {
-    for (const card of this.cards.values()) card.resize();
+    for (const card of this.cards()) card.resize();
   }
 
   destroy(): void {
-    for (const card of this.cards.values()) card.destroy();
-    this.cards.clear();
+    this.grid.destroy();
   }
 
   debug(): unknown {
     return {
-      layout_runs: this.layout ? [...this.layout.layoutRuns] : [],
-      error: this.layoutError,
-      categories: [...this.groups.values()].map((group) => ({
+      layout_runs: this.layout.value ? [...this.layout.value.layoutRuns] : [],
+      error: this.layout.error,
+      categories: this.grid.groups.map((group) => ({
         title: group.name,
         collapsed: group.collapsed,
-        charts: [...this.cards.values()].filter((c) => c.spec.category === group.name).map((c) => c.debug()),
+        charts: this.cards()
+          .filter((c) => c.spec.category === group.name)
+          .map((c) => c.debug()),
       })),
     };
   }
 
-  private scheduledCall(name: string, delayMs: number, fn: () => void): () => void {
-    const run = debounce(() => {
-      this.scheduled.delete(name);
-      fn();
-    }, delayMs);
-    return () => {
-      this.scheduled.add(name);
-      run();
-    };
-  }
-
-  private async load(): Promise<void> {
-    const generation = ++this.generation;
-    this.loads++;
-    try {
-      const layout = await fetchLayout(this.context.client);
-      if (generation !== this.generation) return;
-      this.layout = layout;
-      this.layoutError = null;
-    } catch (err) {
-      if (generation !== this.generation) return;
-      this.layoutError = `Could not load the custom-scalars layout: ${err instanceof Error ? err.message : String(err)}`;
-    } finally {
-      this.loads--;
-    }
-    this.rebuild();
+  private cards(): ChartCard[] {
+    return [...this.grid.cards.values()];
   }
 
   private onPoints(updates: readonly PointsUpdate[]): void {
-    for (const u of updates) this.touched.add(`${u.run}\u0000${u.tag}`);
+    for (const u of updates) this.touched.add(runTagKey(u.run, u.tag));
     this.refetchTouched();
   }
 
   private flushTouched(): void {
     const touched = [...this.touched].map((key) => key.split("\u0000") as [string, string]);
     this.touched.clear();
-    for (const card of this.cards.values()) {
+    for (const card of this.cards()) {
       if (touched.some(([run, tag]) => chartReads(card.spec, run, tag))) card.invalidate();
     }
   }
 
   private invalidateRuns(runs: readonly string[]): void {
     if (runs.length === 0) return;
-    for (const card of this.cards.values()) {
+    for (const card of this.cards()) {
       if (runs.some((run) => chartRunsInclude(card.spec, run))) card.invalidate();
     }
-  }
-
-  private cardView(): CardView {
-    const state = this.context.state();
-    return {
-      xaxis: state.xaxis,
-      smoothing: state.smoothing,
-      smoothingKind: state.smoothingKind,
-      logY: state.logY,
-      ignoreOutliers: state.ignoreOutliers,
-      theme: this.context.theme(),
-    };
   }
 
   private newCard(spec: ChartSpec): ChartCard {
@@ -214,7 +170,7 @@ export class CustomScalarsDashboard implements DashboardView {
       queue: this.context.queue,
       visibility: this.context.visibility,
       createChart: this.createChart,
-      view: () => this.cardView(),
+      view: () => cardViewOf(this.context.state(), this.context.theme()),
       colors: () => {
         const theme = this.context.theme();
         return { run: (run) => this.context.colors.color(run, theme), slot: (i) => slotColor(i, theme) };
@@ -223,63 +179,25 @@ export class CustomScalarsDashboard implements DashboardView {
     });
   }
 
-  private groupView(title: string, closed: boolean): GroupView {
-    let view = this.groups.get(title);
-    if (!view) {
-      view = new GroupView(title, (collapsed) => this.toggled.set(title, collapsed));
-      this.groups.set(title, view);
-    }
-    view.setCollapsed(this.toggled.get(title) ?? closed);
-    return view;
-  }
-
   private rebuild(): void {
-    const layout = this.layout;
+    const layout = this.layout.value;
     if (!layout) {
-      this.showEmpty(this.layoutError ?? "");
+      this.grid.showEmpty(this.layout.error ?? "");
       return;
     }
     const test = compileFilter(this.context.state().tagFilter).test;
-    const keep = new Set<string>();
-    const elements: HTMLElement[] = [];
-    for (const category of layout.categories) {
-      const specs = category.charts.filter((spec) => chartMatches(spec, test));
-      if (specs.length === 0) continue;
-      const view = this.groupView(category.title, category.closed);
-      view.setCards(specs.map((spec) => this.cardFor(spec, keep)));
-      elements.push(view.element);
-    }
-    for (const [key, card] of this.cards) {
-      if (keep.has(key)) continue;
-      card.destroy();
-      this.cards.delete(key);
-    }
-    for (const [title, view] of [...this.groups]) {
-      if (!elements.includes(view.element)) this.groups.delete(title);
-    }
-    this.body.replaceChildren(...elements);
-    let message = "";
-    if (this.layoutError !== null) message = this.layoutError;
-    else if (layout.categories.length === 0) message = "No custom-scalars layout in this logdir yet. Write one with SummaryWriter.add_custom_scalars().";
-    else if (elements.length === 0) message = "No charts match the filter.";
-    this.showEmpty(message);
-  }
-
-  private cardFor(spec: ChartSpec, keep: Set<string>): HTMLElement {
-    keep.add(spec.key);
-    const existing = this.cards.get(spec.key);
-    if (existing) {
-      existing.setSpec(spec);
-      return existing.element;
-    }
-    const card = this.newCard(spec);
-    this.cards.set(spec.key, card);
-    return card.element;
-  }
-
-  private showEmpty(message: string): void {
-    this.empty.textContent = message;
-    this.empty.hidden = message === "";
+    // A category is a group (collapsed at first when written `closed`); empty ones are left out.
+    const groups: GridGroup<ChartSpec>[] = layout.categories
+      .map((category) => ({
+        name: category.title,
+        items: category.charts.filter((spec) => chartMatches(spec, test)),
+        collapsed: category.closed,
+      }))
+      .filter((group) => group.items.length > 0);
+    this.grid.show(groups);
+    const noData =
+      layout.categories.length === 0 ? "No custom-scalars layout in this logdir yet. Write one with SummaryWriter.add_custom_scalars()." : null;
+    this.grid.showEmpty(emptyMessage({ error: this.layout.error, noData, shown: groups.length, noMatch: "No charts match the filter." }));
   }
 }
 

@@ -8,13 +8,12 @@
 // forwards and the upper line backwards as one polygon, so the two may be sampled at
 // different x (each tag is downsampled on its own).
 
-import uPlot from "uplot";
-import { formatDuration, formatStep, formatValue } from "../../charts/format";
+import type uPlot from "uplot";
 import type { ChartScales, ChartSeries, LineChartCallbacks, LineChartConfig } from "../../charts/line_chart";
+import type { PlotMaking } from "../../charts/line_plot";
+import { LinePlot, linePlotOptions, withAlpha, xExtent, zoomToSelection } from "../../charts/line_plot";
 import type { Range } from "../../charts/scale_range";
 import { finiteValues, logYDomain, yDomain } from "../../charts/scale_range";
-import { Tooltip, tooltipRows } from "../../charts/tooltip";
-import { chartPalette } from "../../core/theme";
 import type { DrawnBand } from "./series";
 import { bandPolygon } from "./series";
 
@@ -34,12 +33,6 @@ export interface MarginChartCallbacks extends LineChartCallbacks {
   onBands?(drawn: readonly BandDrawn[]): void;
 }
 
-function withAlpha(color: string, alpha: number): string {
-  const hex = color.replace("#", "");
-  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
-}
-
 function columnsOf(bands: readonly DrawnBand[]): { xs: Float64Array; ys: Float64Array }[] {
   const columns: { xs: Float64Array; ys: Float64Array }[] = [];
   for (const band of bands) {
@@ -50,47 +43,26 @@ function columnsOf(bands: readonly DrawnBand[]): { xs: Float64Array; ys: Float64
   return columns;
 }
 
-function xExtent(bands: readonly DrawnBand[]): Range | null {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const { xs } of columnsOf(bands)) {
-    if (xs.length === 0) continue;
-    lo = Math.min(lo, xs[0] as number);
-    hi = Math.max(hi, xs[xs.length - 1] as number);
-  }
-  if (lo > hi) return null;
-  return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
-}
-
 export class MarginChart {
-  private readonly root: HTMLElement;
   private readonly callbacks: MarginChartCallbacks;
-  private readonly tooltip: Tooltip;
+  private readonly plot: LinePlot;
   private config: LineChartConfig;
-  private plot: uPlot | null = null;
-  private structure = "";
   private bands: readonly DrawnBand[] = [];
   private zoom: Range | null = null;
-  private width: number;
   private drawn: BandDrawn[] = [];
 
   constructor(root: HTMLElement, width: number, config: LineChartConfig, callbacks: MarginChartCallbacks) {
-    this.root = root;
-    this.width = Math.max(100, Math.floor(width));
     this.config = config;
     this.callbacks = callbacks;
-    this.tooltip = new Tooltip(root);
+    this.plot = new LinePlot(root, width, (plotWidth) => this.make(plotWidth));
   }
 
   get plotWidth(): number {
-    return this.plot ? Math.floor(this.plot.bbox.width / devicePixelRatio) : Math.max(1, this.width - 81);
+    return this.plot.plotWidth;
   }
 
   get scales(): ChartScales | null {
-    const scales = this.plot?.scales;
-    if (!scales?.x || !scales.y) return null;
-    const { x, y } = scales;
-    return { x: [x.min ?? NaN, x.max ?? NaN], y: [y.min ?? NaN, y.max ?? NaN], logY: y.distr === 3 };
+    return this.plot.scales;
   }
 
   /** The bands filled by the last draw. */
@@ -100,7 +72,7 @@ export class MarginChart {
 
   setConfig(config: LineChartConfig): void {
     this.config = config;
-    this.rebuild();
+    this.plot.rebuild();
   }
 
   setData(bands: readonly DrawnBand[], zoom: Range | null): void {
@@ -109,23 +81,15 @@ export class MarginChart {
     const structure = bands
       .map((b) => `${b.run}\u0000${b.color}\u0000${b.value ? (b.value.smoothed ? 2 : 1) : 0}${b.lower ? 1 : 0}${b.upper ? 1 : 0}`)
       .join("\u0001");
-    if (!this.plot || structure !== this.structure) {
-      this.structure = structure;
-      this.rebuild();
-      return;
-    }
-    this.plot.setData(this.data(), true);
+    this.plot.update(structure, () => this.data());
   }
 
   resize(width: number): void {
-    this.width = Math.max(100, Math.floor(width));
-    this.plot?.setSize({ width: this.width, height: this.config.height });
+    this.plot.resize(width, this.config.height);
   }
 
   destroy(): void {
-    this.plot?.destroy();
-    this.plot = null;
-    this.tooltip.element.remove();
+    this.plot.destroy();
   }
 
   private valueSeries(): ChartSeries[] {
@@ -160,56 +124,25 @@ export class MarginChart {
     return series;
   }
 
-  private rebuild(): void {
-    this.plot?.destroy();
-    this.plot = null;
-    this.tooltip.hide();
-    this.plot = new uPlot(this.options(this.seriesOptions()), this.data(), this.root);
-    this.root.append(this.tooltip.element);
+  private make(width: number): PlotMaking {
+    return { options: this.options(this.seriesOptions(), width), data: this.data() };
   }
 
-  private options(series: uPlot.Series[]): uPlot.Options {
-    const palette = chartPalette(this.config.theme);
-    const axis = { stroke: palette.axis, grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.grid } };
-    const xaxis = this.config.xaxis;
-    return {
-      mode: 2 as uPlot.Mode,
-      width: this.width,
-      height: this.config.height,
-      legend: { show: false },
+  private options(series: uPlot.Series[], width: number): uPlot.Options {
+    return linePlotOptions({
+      width,
+      config: this.config,
       series,
-      scales: {
-        x: { time: xaxis === "wall", auto: true, range: (_u, min, max) => this.xRange(min, max) },
-        y: { auto: true, distr: this.config.logY ? 3 : 1, log: 10, range: () => this.yRange() },
-      },
-      axes: [
-        {
-          ...axis,
-          values:
-            xaxis === "wall"
-              ? undefined
-              : (_u: uPlot, splits: (number | null)[]) =>
-                  splits.map((v) => (v === null ? "" : xaxis === "step" ? formatStep(v) : formatDuration(v))),
-        },
-        { ...axis, size: 56, values: (_u: uPlot, splits: (number | null)[]) => splits.map((v) => (v === null ? "" : formatValue(v))) },
-      ],
-      cursor: {
-        drag: { x: true, y: false, setScale: false },
-        focus: { prox: -1 },
-        points: { show: false },
-        bind: {
-          dblclick: () => () => {
-            this.resetZoom();
-            return null;
-          },
-        },
-      },
+      xRange: (min, max) => this.xRange(min, max),
+      yRange: () => this.yRange(),
+      cursor: { points: { show: false } },
       hooks: {
         drawClear: [(u: uPlot) => this.drawBands(u)],
         setSelect: [(u: uPlot) => this.onSelect(u)],
-        setCursor: [(u: uPlot) => this.onCursor(u)],
+        setCursor: [(u: uPlot) => this.plot.tooltip.follow(u, this.valueSeries(), this.config.xaxis)],
       },
-    };
+      onDoubleClick: () => this.resetZoom(),
+    });
   }
 
   private drawBands(u: uPlot): void {
@@ -249,7 +182,7 @@ export class MarginChart {
 
   private xRange(min: number | null, max: number | null): uPlot.Range.MinMax {
     if (this.zoom) return [this.zoom[0], this.zoom[1]];
-    return xExtent(this.bands) ?? [min ?? 0, max ?? 1];
+    return xExtent(columnsOf(this.bands)) ?? [min ?? 0, max ?? 1];
   }
 
   private yRange(): uPlot.Range.MinMax {
@@ -259,32 +192,14 @@ export class MarginChart {
   }
 
   private onSelect(u: uPlot): void {
-    const { left, width } = u.select;
-    if (width < 3) return;
-    const xmin = u.posToVal(left, "x");
-    const xmax = u.posToVal(left + width, "x");
-    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-    this.zoom = [xmin, xmax];
-    u.setScale("x", { min: xmin, max: xmax });
-    this.callbacks.onZoom(xmin, xmax);
+    const range = zoomToSelection(u, (zoom) => (this.zoom = zoom));
+    if (range) this.callbacks.onZoom(range[0], range[1]);
   }
 
   private resetZoom(): void {
     this.zoom = null;
-    const extent = xExtent(this.bands);
-    if (this.plot && extent) this.plot.setScale("x", { min: extent[0], max: extent[1] });
+    const extent = xExtent(columnsOf(this.bands));
+    if (extent) this.plot.uplot?.setScale("x", { min: extent[0], max: extent[1] });
     this.callbacks.onResetZoom();
-  }
-
-  private onCursor(u: uPlot): void {
-    const { left, top } = u.cursor;
-    if (left === undefined || top === undefined || left < 0) {
-      this.tooltip.hide();
-      return;
-    }
-    const rows = tooltipRows(this.valueSeries(), u.posToVal(left, "x"));
-    const plotLeft = u.bbox.left / devicePixelRatio;
-    const plotTop = u.bbox.top / devicePixelRatio;
-    this.tooltip.show(rows, this.config.xaxis, plotLeft + left, plotTop + top, this.root.clientWidth || u.width);
   }
 }

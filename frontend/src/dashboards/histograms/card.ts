@@ -3,24 +3,17 @@
 // Hooks: histogram-card (data-run, data-tag, data-state, data-slices: steps drawn, data-mode),
 // plus the chart's (chart.ts) and the card shell's (components/card.ts).
 
-import { Card } from "../../components/card";
-import type { CardLoadResult } from "../../components/card";
 import type { DashboardContext } from "../../core/dashboard";
 import type { HistogramSeries } from "./api";
 import { fetchHistograms } from "./api";
-import type { CardSpec, GridCard } from "./card_grid";
 import { HistogramChart } from "./chart";
 import type { HistogramHover, HistogramMode } from "./geometry";
-
-const DEFAULT_WIDTH = 400;
+import type { KindCardDebug } from "./kind_card";
+import { HistogramKindCard } from "./kind_card";
+import type { CardSpec } from "./kind_dashboard";
 
 /** A card as window.__trainboard.view("histograms") reports it. */
-export interface HistogramCardDebug {
-  readonly key: string;
-  readonly run: string;
-  readonly tag: string;
-  readonly state: string;
-  readonly visible: boolean;
+export interface HistogramCardDebug extends KindCardDebug {
   /** Steps drawn (one slice each). */
   readonly slices: number;
   readonly steps: number[];
@@ -30,43 +23,20 @@ export interface HistogramCardDebug {
   readonly hover: HistogramHover | null;
 }
 
-export class HistogramCard implements GridCard {
-  readonly spec: CardSpec;
-  private readonly card: Card;
-  private readonly context: DashboardContext;
+export class HistogramCard extends HistogramKindCard<HistogramSeries, HistogramChart> {
   private readonly mode: () => HistogramMode;
-  private chart: HistogramChart | null = null;
-  private series: HistogramSeries | null = null;
 
   constructor(spec: CardSpec, context: DashboardContext, mode: () => HistogramMode) {
-    this.spec = spec;
-    this.context = context;
+    super(spec, context, "histogram-card");
     this.mode = mode;
-    this.card = new Card({
-      testId: "histogram-card",
-      title: spec.tag,
-      subtitle: spec.run,
-      attrs: { "data-run": spec.run, "data-tag": spec.tag },
-      visibility: context.visibility,
-      queue: context.queue,
-      load: (signal) => this.load(signal),
-    });
-  }
-
-  get element(): HTMLElement {
-    return this.card.element;
-  }
-
-  invalidate(): void {
-    this.card.invalidate();
   }
 
   redraw(): void {
     if (!this.series) return;
-    this.chart ??= this.newChart();
+    const chart = this.drawingChart();
     const mode = this.mode();
-    this.chart.setData(this.series, { mode, theme: this.context.theme(), color: this.context.color(this.spec.run) }, this.width());
-    this.element.dataset.slices = String(this.chart.drawnSlices);
+    chart.setData(this.series, { mode, theme: this.context.theme(), color: this.context.color(this.spec.run) }, this.width());
+    this.element.dataset.slices = String(chart.drawnSlices);
     this.element.dataset.mode = mode;
   }
 
@@ -75,18 +45,10 @@ export class HistogramCard implements GridCard {
     return this.chart?.hoverAt(x, y) ?? null;
   }
 
-  destroy(): void {
-    this.card.destroy();
-  }
-
   debug(): HistogramCardDebug {
     const s = this.series;
     return {
-      key: this.spec.key,
-      run: this.spec.run,
-      tag: this.spec.tag,
-      state: this.card.state,
-      visible: this.card.visible,
+      ...this.debugCard(),
       slices: this.chart?.drawnSlices ?? 0,
       steps: s ? Array.from(s.steps) : [],
       totalSteps: s?.totalSteps ?? 0,
@@ -96,23 +58,11 @@ export class HistogramCard implements GridCard {
     };
   }
 
-  private width(): number {
-    return this.card.body.clientWidth || DEFAULT_WIDTH;
+  protected fetch(signal: AbortSignal): Promise<HistogramSeries> {
+    return fetchHistograms(this.context.client, this.spec.run, this.spec.tag, signal);
   }
 
-  private newChart(): HistogramChart {
-    const chart = new HistogramChart(this.width());
-    this.card.body.replaceChildren(chart.element);
-    return chart;
-  }
-
-  private async load(signal: AbortSignal): Promise<CardLoadResult> {
-    const series = await fetchHistograms(this.context.client, this.spec.run, this.spec.tag, signal);
-    this.series = series;
-    this.redraw();
-    const n = series.steps.length;
-    if (n === 0) return { state: "empty", status: "No steps logged yet." };
-    const status = n < series.totalSteps ? `Showing ${n} of ${series.totalSteps} steps, evenly spread.` : "";
-    return { state: "ready", status };
+  protected newChart(width: number): HistogramChart {
+    return new HistogramChart(width);
   }
 }

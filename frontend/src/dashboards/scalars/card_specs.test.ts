@@ -35,7 +35,7 @@ describe("card grouping", () => {
     const groups = buildCardGroups(RUNS, TAGS, ALL, "");
     expect(groups.map((g) => g.name)).toEqual(["acc", "loss", "losses", "lr"]);
     const loss = groups.find((g) => g.name === "loss");
-    expect(loss?.cards.map((c) => [c.tag, c.runs])).toEqual([
+    expect(loss?.items.map((c) => [c.tag, c.runs])).toEqual([
       ["loss/train", ["a", "b"]],
       ["loss/val", ["a"]],
     ]);
@@ -43,17 +43,17 @@ describe("card grouping", () => {
 
   it("draws each parent's add_scalars sub-runs on one card titled by the group tag", () => {
     const losses = buildCardGroups(RUNS, TAGS, ALL, "").find((g) => g.name === "losses");
-    expect(losses?.cards.map((c) => ({ tag: c.tag, parent: c.parent, runs: c.runs }))).toEqual([
+    expect(losses?.items.map((c) => ({ tag: c.tag, parent: c.parent, runs: c.runs }))).toEqual([
       { tag: "losses", parent: "a", runs: ["a/losses_train", "a/losses_val"] },
       { tag: "losses", parent: "b", runs: ["b/losses_train"] },
     ]);
-    const keys = losses?.cards.map((c) => c.key) ?? [];
+    const keys = losses?.items.map((c) => c.key) ?? [];
     expect(new Set(keys).size).toBe(2);
   });
 
   it("filters tags by a case-insensitive regex and leaves out cards without drawn runs", () => {
     const groups = buildCardGroups(RUNS, TAGS, new Set(["b"]), "LOSS/");
-    expect(groups.map((g) => g.cards.map((c) => c.key))).toEqual([["loss/train"]]);
+    expect(groups.map((g) => g.items.map((c) => c.key))).toEqual([["loss/train"]]);
     expect(buildCardGroups(RUNS, TAGS, new Set(), "")).toEqual([]);
   });
 

@@ -7,6 +7,7 @@
 // without any drawn run are left out (TensorBoard's "hide empty cards").
 
 import type { Run, TagsIndex } from "../../api/client";
+import type { TagGroup } from "../../components/tag_groups";
 import { compareStrings as compare, groupByPrefix } from "../../components/tag_groups";
 
 export { tagPrefix } from "../../components/tag_groups";
@@ -20,10 +21,7 @@ export interface CardSpec {
   readonly runs: readonly string[];
 }
 
-export interface CardGroup {
-  readonly name: string;
-  readonly cards: readonly CardSpec[];
-}
+export type CardGroup = TagGroup<CardSpec>;
 
 export function cardKey(tag: string, parent: string | null): string {
   return parent === null ? tag : `${tag}\u0000${parent}`;
@@ -51,7 +49,5 @@ export function buildCardGroups(
     }
   }
   const specs: CardSpec[] = [...cards].map(([key, card]) => ({ key, tag: card.tag, parent: card.parent, runs: card.runs.sort(compare) }));
-  return groupByPrefix(specs, (spec) => spec.tag, tagFilter, (a, b) => compare(a.tag, b.tag) || compare(a.parent ?? "", b.parent ?? "")).map(
-    (group) => ({ name: group.name, cards: group.items }),
-  );
+  return groupByPrefix(specs, (spec) => spec.tag, tagFilter, (a, b) => compare(a.tag, b.tag) || compare(a.parent ?? "", b.parent ?? ""));
 }

@@ -5,15 +5,17 @@
 
 import type { LiveMessage, PointsUpdate, RunsInfo, TagsIndex } from "../../api/client";
 import { LineChart } from "../../charts/line_chart";
+import { CardGrid, emptyMessage, runTagKey, selectionChanged } from "../../components/card_grid";
 import type { DashboardContext, DashboardFactory, DashboardView } from "../../core/dashboard";
-import { debounce, h } from "../../core/dom";
+import { DebouncedCalls, h } from "../../core/dom";
+import { LatestLoad } from "../../core/latest_load";
 import { drawnRuns } from "../../core/selection";
 import type { AppState } from "../../core/url_state";
-import type { CardView, ChartFactory } from "./card";
+import type { ChartFactory } from "./card";
 import { ScalarCard } from "./card";
+import type { CardSpec } from "./card_specs";
 import { buildCardGroups } from "./card_specs";
-import { GroupView } from "../../components/tag_groups";
-import { ControlsView } from "./view";
+import { ControlsView, cardViewOf, followViewChange } from "./view";
 
 export interface ScalarsOptions {
   /** A stand-in chart for tests (no canvas there). */
@@ -42,48 +44,46 @@ export interface CardDebug {
 
 const SMOOTHING_REFETCH_MS = 400;
 const LIVE_REFETCH_MS = 250;
-const TAGS_RELOAD_MS = 200;
 
 export class ScalarsDashboard implements DashboardView {
   readonly element: HTMLElement;
   private readonly context: DashboardContext;
   private readonly createChart: ChartFactory;
   private readonly controls: ControlsView;
-  private readonly body: HTMLDivElement;
-  private readonly empty: HTMLDivElement;
-  private readonly cards = new Map<string, ScalarCard>();
-  private readonly groups = new Map<string, GroupView>();
-  private readonly collapsed = new Set<string>();
+  private readonly grid: CardGrid<CardSpec, ScalarCard>;
+  private readonly tags: LatestLoad<TagsIndex>;
+  private readonly calls = new DebouncedCalls();
   private readonly touched = new Set<string>();
   private runs: RunsInfo | null = null;
-  private tags: TagsIndex | null = null;
-  private readonly scheduled = new Set<string>();
   private readonly refetchPartial: () => void;
   private readonly refetchTouched: () => void;
-  private readonly reloadTags: () => void;
-  private tagLoads = 0;
-  private tagGeneration = 0;
-  private tagError: string | null = null;
 
   constructor(context: DashboardContext, options: ScalarsOptions = {}) {
     this.context = context;
     this.createChart = options.createChart ?? ((root, width, config, callbacks) => new LineChart(root, width, config, callbacks));
     this.controls = new ControlsView((patch) => context.update(patch));
-    this.body = h("div", { class: "tb-groups" });
-    this.empty = h("div", { class: "tb-empty", "data-testid": "scalars-empty" });
-    this.element = h("div", { class: "tb-scalars", "data-testid": "scalars-dashboard" }, this.controls.element, this.empty, this.body);
-    this.controls.show(context.state());
-    this.refetchPartial = this.scheduledCall("smoothing", SMOOTHING_REFETCH_MS, () => {
-      for (const card of this.cards.values()) card.viewChanged("if-partial");
+    this.grid = new CardGrid<CardSpec, ScalarCard>({
+      emptyTestId: "scalars-empty",
+      create: (spec) => this.newCard(spec),
+      update: (card, spec) => card.setSpec(spec),
+      remove: (card) => {
+        context.visibility.unobserve(card.element);
+        card.destroy();
+      },
     });
-    this.refetchTouched = this.scheduledCall("live", LIVE_REFETCH_MS, () => this.flushTouched());
-    this.reloadTags = this.scheduledCall("tags", TAGS_RELOAD_MS, () => void this.loadTags());
-    void this.loadTags();
+    this.element = h("div", { class: "tb-scalars", "data-testid": "scalars-dashboard" }, this.controls.element, this.grid.empty, this.grid.body);
+    this.controls.show(context.state());
+    this.refetchPartial = this.calls.add(SMOOTHING_REFETCH_MS, () => {
+      for (const card of this.cards()) card.viewChanged("if-partial");
+    });
+    this.refetchTouched = this.calls.add(LIVE_REFETCH_MS, () => this.flushTouched());
+    this.tags = new LatestLoad({ fetch: () => context.client.tags("scalars"), what: "the scalar tags", loaded: () => this.rebuild() });
+    void this.tags.load();
   }
 
   /** Tag loads and debounced refetches not yet started (cards' fetches count in the queue). */
   get pending(): number {
-    return this.scheduled.size + this.tagLoads;
+    return this.calls.pending + this.tags.pending;
   }
 
   setRuns(runs: RunsInfo): void {
@@ -100,9 +100,9 @@ export class ScalarsDashboard implements DashboardView {
   onLive(message: LiveMessage): void {
     if (message.type === "runs") {
       this.invalidateRuns([...message.reset, ...message.removed]);
-      this.reloadTags();
+      this.tags.reloadSoon();
     } else if (message.type === "tags" && message.kind === "scalars") {
-      this.reloadTags();
+      this.tags.reloadSoon();
     } else if (message.type === "points" && message.kind === "scalars") {
       this.onPoints(message.updates);
     }
@@ -112,77 +112,47 @@ export class ScalarsDashboard implements DashboardView {
     return this.debugCards();
   }
 
-  private async loadTags(): Promise<void> {
-    const generation = ++this.tagGeneration;
-    this.tagLoads++;
-    try {
-      const tags = await this.context.client.tags("scalars");
-      if (generation !== this.tagGeneration) return;
-      this.tags = tags;
-      this.tagError = null;
-    } catch (err) {
-      if (generation !== this.tagGeneration) return;
-      this.tagError = `Could not load the scalar tags: ${err instanceof Error ? err.message : String(err)}`;
-    } finally {
-      this.tagLoads--;
-    }
-    this.rebuild();
-  }
-
   stateChanged(state: AppState, previous: AppState): void {
     this.controls.show(state);
-    if (
-      state.runFilter !== previous.runFilter ||
-      state.tagFilter !== previous.tagFilter ||
-      state.hiddenRuns !== previous.hiddenRuns
-    ) {
-      this.rebuild();
-    }
-    if (state.xaxis !== previous.xaxis) {
-      for (const card of this.cards.values()) card.viewChanged("always");
-    } else if (state.smoothing !== previous.smoothing || state.smoothingKind !== previous.smoothingKind) {
-      for (const card of this.cards.values()) card.viewChanged("never");
-      this.refetchPartial();
-    } else if (state.logY !== previous.logY || state.ignoreOutliers !== previous.ignoreOutliers) {
-      for (const card of this.cards.values()) card.viewChanged("never");
-    }
+    if (selectionChanged(state, previous)) this.rebuild();
+    followViewChange(this.cards(), state, previous, this.refetchPartial);
   }
 
   themeChanged(): void {
-    for (const card of this.cards.values()) card.viewChanged("never");
+    for (const card of this.cards()) card.viewChanged("never");
   }
 
   /** Live "points" updates: refetch the cards showing those (run, tag), debounced. */
   onPoints(updates: readonly PointsUpdate[]): void {
     let unknown = false;
     for (const u of updates) {
-      this.touched.add(`${u.run}\u0000${u.tag}`);
-      if (!this.tags?.get(u.run)?.has(u.tag)) unknown = true;
+      this.touched.add(runTagKey(u.run, u.tag));
+      if (!this.tags.value?.get(u.run)?.has(u.tag)) unknown = true;
     }
-    if (unknown) this.reloadTags();
+    if (unknown) this.tags.reloadSoon();
     this.refetchTouched();
   }
 
   /** Refetches the cards drawing any of `runs` (e.g. runs restarted with purged data). */
   invalidateRuns(runs: readonly string[]): void {
     const names = new Set(runs);
-    for (const card of this.cards.values()) {
+    for (const card of this.cards()) {
       if (card.spec.runs.some((run) => names.has(run))) card.invalidate();
     }
   }
 
   /** Refetches every card (visible now, the rest when they come into view). */
   refreshAll(): void {
-    for (const card of this.cards.values()) card.invalidate();
-    this.reloadTags();
+    for (const card of this.cards()) card.invalidate();
+    this.tags.reloadSoon();
   }
 
   resize(): void {
-    for (const card of this.cards.values()) card.resize();
+    for (const card of this.cards()) card.resize();
   }
 
   debugCards(): CardDebug[] {
-    return [...this.cards.values()].map((card) => ({
+    return this.cards().map((card) => ({
       key: card.spec.key,
       tag: card.spec.tag,
       parent: card.spec.parent,
@@ -202,50 +172,27 @@ export class ScalarsDashboard implements DashboardView {
   }
 
   destroy(): void {
-    for (const card of this.cards.values()) {
-      this.context.visibility.unobserve(card.element);
-      card.destroy();
-    }
-    this.cards.clear();
+    this.grid.destroy();
   }
 
-  private scheduledCall(name: string, delayMs: number, fn: () => void): () => void {
-    const run = debounce(() => {
-      this.scheduled.delete(name);
-      fn();
-    }, delayMs);
-    return () => {
-      this.scheduled.add(name);
-      run();
-    };
+  private cards(): ScalarCard[] {
+    return [...this.grid.cards.values()];
   }
 
   private flushTouched(): void {
     const touched = new Set(this.touched);
     this.touched.clear();
-    for (const card of this.cards.values()) {
-      if (card.spec.runs.some((run) => touched.has(`${run}\u0000${card.spec.tag}`))) card.invalidate();
+    for (const card of this.cards()) {
+      if (card.spec.runs.some((run) => touched.has(runTagKey(run, card.spec.tag)))) card.invalidate();
     }
   }
 
-  private cardView(): CardView {
-    const state = this.context.state();
-    return {
-      xaxis: state.xaxis,
-      smoothing: state.smoothing,
-      smoothingKind: state.smoothingKind,
-      logY: state.logY,
-      ignoreOutliers: state.ignoreOutliers,
-      theme: this.context.theme(),
-    };
-  }
-
-  private newCard(spec: ConstructorParameters<typeof ScalarCard>[0]): ScalarCard {
+  private newCard(spec: CardSpec): ScalarCard {
     const card = new ScalarCard(spec, {
       client: this.context.client,
       queue: this.context.queue,
       createChart: this.createChart,
-      view: () => this.cardView(),
+      view: () => cardViewOf(this.context.state(), this.context.theme()),
       color: (run, theme) => this.context.colors.color(run, theme),
     });
     this.context.visibility.observe(card.element, (visible) => card.setVisible(visible));
@@ -253,59 +200,18 @@ export class ScalarsDashboard implements DashboardView {
   }
 
   private rebuild(): void {
-    if (!this.runs || !this.tags) {
-      if (this.tagError !== null) this.showEmpty(0, 0);
+    const tags = this.tags.value;
+    if (!this.runs || !tags) {
+      if (this.tags.error !== null) this.grid.showEmpty(this.tags.error);
       return;
     }
     const state = this.context.state();
     const drawn = drawnRuns(this.runs.runs, state.runFilter, state.hiddenRuns);
-    const groups = buildCardGroups(this.runs.runs, this.tags, drawn, state.tagFilter);
-    const keep = new Set<string>();
-    const groupElements: HTMLElement[] = [];
-    for (const group of groups) {
-      let view = this.groups.get(group.name);
-      if (!view) {
-        const name = group.name;
-        view = new GroupView(name, (collapsed) => (collapsed ? this.collapsed.add(name) : this.collapsed.delete(name)));
-        view.setCollapsed(this.collapsed.has(name));
-        this.groups.set(name, view);
-      }
-      const elements = group.cards.map((spec) => {
-        keep.add(spec.key);
-        const existing = this.cards.get(spec.key);
-        if (existing) {
-          existing.setSpec(spec);
-          return existing.element;
-        }
-        const card = this.newCard(spec);
-        this.cards.set(spec.key, card);
-        return card.element;
-      });
-      view.setCards(elements);
-      groupElements.push(view.element);
-    }
-    for (const [key, card] of this.cards) {
-      if (keep.has(key)) continue;
-      this.context.visibility.unobserve(card.element);
-      card.destroy();
-      this.cards.delete(key);
-    }
-    for (const name of [...this.groups.keys()]) {
-      if (!groups.some((g) => g.name === name)) this.groups.delete(name);
-    }
-    this.body.replaceChildren(...groupElements);
-    this.showEmpty(drawn.size, groups.length);
-  }
-
-  private showEmpty(drawnRunCount: number, groupCount: number): void {
-    const hasScalars = [...(this.tags?.values() ?? [])].some((tags) => tags.size > 0);
-    let message = "";
-    if (this.tagError !== null) message = this.tagError;
-    else if (!hasScalars) message = "No scalar data in this logdir yet. Log some with SummaryWriter.add_scalar().";
-    else if (drawnRunCount === 0) message = "No runs selected.";
-    else if (groupCount === 0) message = "No tags match the filter.";
-    this.empty.textContent = message;
-    this.empty.hidden = message === "";
+    const groups = buildCardGroups(this.runs.runs, tags, drawn, state.tagFilter);
+    this.grid.show(groups);
+    const hasScalars = [...tags.values()].some((t) => t.size > 0);
+    const noData = hasScalars ? null : "No scalar data in this logdir yet. Log some with SummaryWriter.add_scalar().";
+    this.grid.showEmpty(emptyMessage({ error: this.tags.error, noData, selected: drawn.size, shown: groups.length }));
   }
 }
 

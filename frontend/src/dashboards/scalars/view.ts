@@ -1,4 +1,5 @@
-// The Scalars dashboard's DOM: the settings bar and collapsible groups of cards.
+// The Scalars dashboard's settings bar, and what its settings mean for the cards (shared
+// with Custom scalars, whose charts follow the same settings).
 //
 // Hooks: smoothing-slider, smoothing-value, smoothing-kind, xaxis-select, log-y-toggle,
 // ignore-outliers-toggle, tag-filter (src/components/tag_groups.ts, as are the tag groups),
@@ -7,7 +8,9 @@
 import type { SmoothingKind, XAxis } from "../../api/client";
 import { TagFilterInput } from "../../components/tag_groups";
 import { h } from "../../core/dom";
+import type { Theme } from "../../core/theme";
 import type { AppState } from "../../core/url_state";
+import type { CardView } from "./card";
 import { MAX_SMOOTHING } from "./smoothing";
 
 export type StatePatch = Partial<AppState>;
@@ -77,5 +80,39 @@ export class ControlsView {
     this.logY.checked = state.logY;
     this.outliers.checked = state.ignoreOutliers;
     this.tagFilter.show(state.tagFilter);
+  }
+}
+
+/** The view cards draw with: the settings of `state`, in `theme`. */
+export function cardViewOf(state: AppState, theme: Theme): CardView {
+  return {
+    xaxis: state.xaxis,
+    smoothing: state.smoothing,
+    smoothingKind: state.smoothingKind,
+    logY: state.logY,
+    ignoreOutliers: state.ignoreOutliers,
+    theme,
+  };
+}
+
+/** A card that follows the settings. */
+export interface ViewFollower {
+  /** Redraw with the new view; refetch always, only if partly fetched, or never. */
+  viewChanged(refetch: "always" | "if-partial" | "never"): void;
+}
+
+/**
+ * Tells `cards` what a settings change means for them: a new x axis refetches; new smoothing
+ * redraws now (from what is held) and calls `smoothingChanged` (to schedule the refetch of
+ * cards whose smoothing the server must do); log y and outliers redraw.
+ */
+export function followViewChange(cards: Iterable<ViewFollower>, next: AppState, previous: AppState, smoothingChanged: () => void): void {
+  if (next.xaxis !== previous.xaxis) {
+    for (const card of cards) card.viewChanged("always");
+  } else if (next.smoothing !== previous.smoothing || next.smoothingKind !== previous.smoothingKind) {
+    for (const card of cards) card.viewChanged("never");
+    smoothingChanged();
+  } else if (next.logY !== previous.logY || next.ignoreOutliers !== previous.ignoreOutliers) {
+    for (const card of cards) card.viewChanged("never");
   }
 }

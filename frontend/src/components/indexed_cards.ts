@@ -1,0 +1,140 @@
+// The frame of a dashboard of cards built from an index the server sends (a tag index, the
+// mesh index): a settings bar ending in the tag filter, the empty-state line and a CardGrid.
+// It loads the index when the subclass calls `start()`, again (debounced) when push messages
+// say runs or tags of its kind changed and after a reconnect, and rebuilds the grid when the
+// index, the runs or the run selection and tag filter change. Subclasses say which cards an
+// index gives (`layout`), how a card is made, and what push messages mean for their cards.
+// Text and PR curves (text/tag_cards.ts), Images, Video and Audio (images/media_frame.ts),
+// Mesh, Histograms and Distributions (histograms/kind_dashboard.ts) build on it.
+//
+// Hooks: <id>-dashboard (the root), <id>-controls (the settings bar, with tag-filter),
+// <id>-empty, and the tag-group hooks of tag_groups.ts.
+
+import type { Kind, LiveMessage, PointsUpdate, RunsInfo } from "../api/client";
+import type { DashboardContext } from "../core/dashboard";
+import { DashboardBase } from "../core/dashboard";
+import { h } from "../core/dom";
+import { LatestLoad } from "../core/latest_load";
+import type { AppState } from "../core/url_state";
+import type { GridCard, GridGroup, GridSpec } from "./card_grid";
+import { CardGrid, emptyMessage, selectionChanged } from "./card_grid";
+import { TagFilterInput } from "./tag_groups";
+
+export interface IndexedCardsOptions<I> {
+  /** The dashboard's hook prefix (<id>-dashboard, <id>-controls, <id>-empty). */
+  readonly id: string;
+  /** The root's class. */
+  readonly className: string;
+  /** The kind of push messages that concern this dashboard. */
+  readonly kind: Kind;
+  /** Controls before the tag filter in the settings bar. */
+  readonly controls?: readonly HTMLElement[];
+  /** What the index is, for the error message ("the text tags"). */
+  readonly what: string;
+  fetch(): Promise<I>;
+}
+
+/** What a rebuild shows: the groups of cards, and what the empty-state line needs. */
+export interface CardLayout<S> {
+  readonly groups: readonly GridGroup<S>[];
+  /** What to say when the index holds nothing for this dashboard (null: it holds something). */
+  readonly noData: string | null;
+  /** How many runs (or cards) the run selection leaves. */
+  readonly selected: number;
+}
+
+/** A "runs" push message: runs went away, or restarted with their data purged (reset). */
+export interface RunsChange {
+  readonly removed: readonly string[];
+  readonly reset: readonly string[];
+}
+
+export abstract class IndexedCardsDashboard<I, S extends GridSpec, C extends GridCard> extends DashboardBase {
+  readonly element: HTMLElement;
+  protected readonly kind: Kind;
+  protected readonly grid: CardGrid<S, C>;
+  protected readonly index: LatestLoad<I>;
+  private readonly tagFilter: TagFilterInput;
+
+  constructor(context: DashboardContext, options: IndexedCardsOptions<I>) {
+    super(context);
+    this.kind = options.kind;
+    this.tagFilter = new TagFilterInput((tagFilter) => context.update({ tagFilter }));
+    this.grid = new CardGrid<S, C>({
+      emptyTestId: `${options.id}-empty`,
+      create: (spec) => this.createCard(spec),
+      update: (card, spec) => this.updateCard(card, spec),
+    });
+    const bar = h("div", { class: "tb-controls", "data-testid": `${options.id}-controls` }, ...(options.controls ?? []), this.tagFilter.element);
+    this.element = h("div", { class: options.className, "data-testid": `${options.id}-dashboard` }, bar, this.grid.empty, this.grid.body);
+    this.tagFilter.show(context.state().tagFilter);
+    this.index = new LatestLoad({ fetch: () => options.fetch(), what: options.what, loaded: () => this.rebuild() });
+  }
+
+  /** The cards to show for `index` (the tag filter and run selection are in the context). */
+  protected abstract layout(index: I): CardLayout<S>;
+  protected abstract createCard(spec: S): C;
+  /** Runs went away or restarted: what their cards must do (the index reloads anyway). */
+  protected abstract runsChanged(change: RunsChange): void;
+  /** New points of this kind: which cards refetch (and reload the index for unknown tags). */
+  protected abstract pointsArrived(updates: readonly PointsUpdate[]): void;
+  /** The push connection came back (messages may have been missed): refetch the cards. */
+  protected abstract refreshCards(): void;
+
+  /** A kept card's spec for this rebuild; default: nothing to do. */
+  protected updateCard(_card: C, _spec: S): void {}
+
+  /** The cards shown, by key. */
+  protected get cards(): ReadonlyMap<string, C> {
+    return this.grid.cards;
+  }
+
+  /** Loads the index; subclasses call it once their own fields are set. */
+  protected start(): void {
+    void this.index.load();
+  }
+
+  override get pending(): number {
+    return this.index.pending;
+  }
+
+  override setRuns(_runs: RunsInfo): void {
+    this.rebuild();
+  }
+
+  override stateChanged(next: AppState, previous: AppState): void {
+    this.tagFilter.show(next.tagFilter);
+    if (selectionChanged(next, previous)) this.rebuild();
+  }
+
+  override onLive(message: LiveMessage): void {
+    if (message.type === "runs") {
+      this.runsChanged(message);
+      this.index.reloadSoon();
+    } else if (message.type === "tags" && message.kind === this.kind) {
+      this.index.reloadSoon();
+    } else if (message.type === "points" && message.kind === this.kind) {
+      this.pointsArrived(message.updates);
+    }
+  }
+
+  override refreshAll(): void {
+    this.refreshCards();
+    this.index.reloadSoon();
+  }
+
+  override destroy(): void {
+    this.grid.destroy();
+  }
+
+  private rebuild(): void {
+    const index = this.index.value;
+    if (index === null) {
+      if (this.index.error !== null) this.grid.showEmpty(this.index.error);
+      return;
+    }
+    const { groups, noData, selected } = this.layout(index);
+    this.grid.show(groups);
+    this.grid.showEmpty(emptyMessage({ error: this.index.error, noData, selected, shown: groups.length }));
+  }
+}
