@@ -5,7 +5,7 @@
 ``trainboard.open(logdir)`` reads any TensorBoard logdir back, every point of it.
 Importing trainboard loads neither torch, numpy, PIL nor protobuf; they are
 imported when first needed. ``from trainboard import Visdom`` (Visdom's client, for the
-board's Live tab) loads ``trainboard.live`` on first use.
+board's Live tab) loads ``trainboard.visdom`` on first use.
 """
 
 import typing as _typing
@@ -31,7 +31,7 @@ from trainboard.writer import FileWriter as FileWriter
 from trainboard.writer import SummaryWriter as SummaryWriter
 
 if _typing.TYPE_CHECKING:
-    from trainboard.live import Visdom as Visdom
+    from trainboard.visdom import Visdom as Visdom
 
 __version__ = "0.1.0.dev0"
 
@@ -52,7 +52,7 @@ __all__ = [
 
 def __getattr__(name: str) -> _typing.Any:
     if name == "Visdom":  # lazily: the live client pulls in http.client
-        from trainboard.live import Visdom
+        from trainboard.visdom import Visdom
 
         return Visdom
     raise AttributeError(f"module 'trainboard' has no attribute {name!r}")

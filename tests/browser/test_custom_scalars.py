@@ -19,7 +19,7 @@ from tests.browser.board_process import BoardProcess, running_board
 from trainboard import SummaryWriter
 from trainboard.format.kinds import custom_scalars as kind
 from trainboard.format.proto.summary_pb2 import Summary
-from trainboard.writer.event_file_writer import FileWriter
+from trainboard.writer.file_writer import FileWriter
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,7 @@ from trainboard.format.proto.layout_pb2 import Category, Chart, Layout, Multilin
 from trainboard.format.proto.summary_pb2 import Summary
 from trainboard.server.app import create_app, openapi_document
 from trainboard.server.routes.custom_scalars import custom_scalars_impl, merge_layouts
-from trainboard.writer.event_file_writer import FileWriter
+from trainboard.writer.file_writer import FileWriter
 
 OURS_LAYOUT = {
     "Training": {

@@ -28,7 +28,7 @@ from trainboard.format.proto.hparams_pb2 import (
 from trainboard.format.proto.summary_pb2 import Summary, SummaryMetadata
 from trainboard.server.app import create_app, openapi_document
 from trainboard.server.routes.hparams import hparams_impl, json_number
-from trainboard.writer.event_file_writer import FileWriter
+from trainboard.writer.file_writer import FileWriter
 
 
 def _hparams_summary(tag: str, data: HParamsPluginData) -> Summary:

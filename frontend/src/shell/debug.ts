@@ -2,7 +2,7 @@
 //
 //   __trainboard.version          the front end's version
 //   __trainboard.pending          requests in flight or scheduled (0: the page is quiet)
-//   __trainboard.live             push connection: "connecting" | "open" | "reconnecting" | "stopped"
+//   __trainboard.visdom             push connection: "connecting" | "open" | "reconnecting" | "stopped"
 //   __trainboard.state()          the view state (tab, smoothing, xaxis, hiddenRuns as a list, ...)
 //   __trainboard.runs()           [{name, parent, group_tag, kinds}]
 //   __trainboard.cards()          every scalar card: {key, tag, parent, state, visible, zoom,

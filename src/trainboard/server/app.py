@@ -16,8 +16,14 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from trainboard.data.provider import DataProvider
-from trainboard.server.errors import PublicError, error_response, public_error_handler
-from trainboard.server.live import LiveHub, websocket_route
+from trainboard.errors import NotFoundError
+from trainboard.server.errors import (
+    PublicError,
+    error_response,
+    not_found_handler,
+    public_error_handler,
+)
+from trainboard.server.logdir_push import LogdirPushHub, websocket_route
 from trainboard.server.routes import (
     audio,
     core,
@@ -31,9 +37,9 @@ from trainboard.server.routes import (
     projector,
     scalars,
     text,
+    visdom_board,
+    visdom_endpoints,
 )
-from trainboard.server.routes import live as live_routes
-from trainboard.server.routes import visdom as visdom_routes
 
 __all__ = ["STATIC_DIR", "create_app", "openapi_document"]
 
@@ -43,8 +49,8 @@ STATIC_DIR_ENV = "TRAINBOARD_STATIC_DIR"
 _ROUTE_MODULES = (
     core,
     scalars,
-    live_routes,
-    visdom_routes,
+    visdom_board,
+    visdom_endpoints,
     text,
     pr_curves,
     histograms,
@@ -128,7 +134,7 @@ def create_app(
     ``npx vite build --outDir /tmp/x``), else from the package's ``static/``.
     """
     static = _static_dir(static_dir)
-    hub = LiveHub(provider, reload_interval)
+    hub = LogdirPushHub(provider, reload_interval)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -151,7 +157,11 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={PublicError: public_error_handler, HTTPException: _http_error},
+        exception_handlers={
+            PublicError: public_error_handler,
+            NotFoundError: not_found_handler,
+            HTTPException: _http_error,
+        },
     )
     app.state.provider = provider
     app.state.hub = hub

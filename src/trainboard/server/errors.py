@@ -1,8 +1,11 @@
 """Errors that reach the browser: each carries its HTTP status and becomes a JSON body.
 
 PublicError(http_code)
-├── BadRequestError   400  a malformed or missing query parameter
-└── NotFoundError     404  an unknown run, tag or route
+└── BadRequestError   400  a malformed or missing query parameter
+
+An unknown run, tag, window or blob is the package's one
+:class:`trainboard.errors.NotFoundError`, raised by the data layer and the routes alike;
+:func:`not_found_handler` answers it with a 404.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from trainboard.errors import NotFoundError
+
 __all__ = [
     "BadRequestError",
-    "NotFoundError",
     "PublicError",
     "error_response",
+    "not_found_handler",
     "public_error_handler",
 ]
 
@@ -33,10 +38,6 @@ class BadRequestError(PublicError):
     http_code = 400
 
 
-class NotFoundError(PublicError):
-    http_code = 404
-
-
 def error_response(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
 
@@ -44,3 +45,9 @@ def error_response(status: int, message: str) -> JSONResponse:
 async def public_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PublicError)
     return error_response(exc.http_code, exc.message)
+
+
+async def not_found_handler(request: Request, exc: Exception) -> JSONResponse:
+    """An unknown run, tag, window or blob: 404 with the error's own message."""
+    assert isinstance(exc, NotFoundError)
+    return error_response(404, str(exc))

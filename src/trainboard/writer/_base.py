@@ -15,7 +15,7 @@ from typing import Any
 from trainboard.writer._convert import check_tag, step_of, walltime_of
 from trainboard.writer._event_file import EventFile
 from trainboard.writer._worker import OP_CALL, OP_EVENT, OP_VALUES, Worker
-from trainboard.writer.event_file_writer import FileWriter, track
+from trainboard.writer.file_writer import FileWriter, track
 
 __all__ = ["WriterBase", "default_logdir"]
 

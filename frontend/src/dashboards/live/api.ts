@@ -1,4 +1,4 @@
-// The Live dashboard's wire types (as the server sends them, see docs/live.md) and requests.
+// The Live dashboard's wire types (as the server sends them, see docs/visdom.md) and requests.
 // Windows are Visdom's window dicts: `type` "plot" holds a Plotly figure in `content`.
 
 import type { ApiClient } from "../../api/client";

@@ -17,7 +17,7 @@ import "./live.css";
 
 const ENV_PARAM = "live_env";
 const GAP = 10;
-const LAYOUT_KEY = "trainboard.live.layout.";
+const LAYOUT_KEY = "trainboard.visdom.layout.";
 
 export interface LiveDebug {
   readonly env: string;

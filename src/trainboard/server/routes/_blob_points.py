@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from trainboard.data.provider import BlobRef, BlobSequenceSeries, DataClass, DataProvider, TagInfo
-from trainboard.server.errors import NotFoundError
+from trainboard.errors import NotFoundError
 from trainboard.server.params import integer, required
 from trainboard.server.routes._util import query_param
 

@@ -12,8 +12,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from trainboard.data.provider import DataProvider
-from trainboard.errors import NotFoundError as DataNotFound
-from trainboard.server.errors import NotFoundError
 
 __all__ = ["call_impl", "finite_or_none", "provider_of", "query_param"]
 
@@ -39,12 +37,8 @@ async def provider_of(request: Request) -> DataProvider:
 
 
 async def call_impl(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a blocking ``*_impl`` in the thread pool; the data layer's not-found becomes a 404."""
-    try:
-        return await run_in_threadpool(fn, *args, **kwargs)
-    except DataNotFound as exc:
-        message = exc.args[0] if exc.args else str(exc)
-        raise NotFoundError(str(message)) from None
+    """Run a blocking ``*_impl`` in the thread pool (a NotFoundError it raises becomes a 404)."""
+    return await run_in_threadpool(fn, *args, **kwargs)
 
 
 def finite_or_none(values: Any) -> list[float | None]:

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider
+from trainboard.errors import NotFoundError
 from trainboard.format.kinds.graph import (
     PLUGIN_NAME,
     RUN_GRAPH_TAG,
@@ -25,7 +26,6 @@ from trainboard.format.kinds.graph import (
     decode_run_metadata,
 )
 from trainboard.format.proto.graph_pb2 import GraphDef
-from trainboard.server.errors import NotFoundError
 from trainboard.server.params import choice, required
 from trainboard.server.routes._graph_view import GraphModel, parse_graph, run_metadata_stats
 from trainboard.server.routes._util import call_impl, provider_of, query_param

@@ -19,8 +19,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider, TensorSeries
+from trainboard.errors import NotFoundError
 from trainboard.format.kinds.histogram import PLUGIN_NAME
-from trainboard.server.errors import NotFoundError
 from trainboard.server.params import choice, integer, required
 from trainboard.server.routes._util import call_impl, finite_or_none, provider_of, query_param
 

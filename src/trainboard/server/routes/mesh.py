@@ -22,8 +22,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider, TagInfo, TensorSeries
+from trainboard.errors import NotFoundError
 from trainboard.format.kinds.mesh import COLOR, FACE, PLUGIN_NAME, VERTEX, parse_plugin_data
-from trainboard.server.errors import NotFoundError
 from trainboard.server.params import choice, integer, required
 from trainboard.server.routes._steps import point_at, unique_steps
 from trainboard.server.routes._util import call_impl, provider_of, query_param

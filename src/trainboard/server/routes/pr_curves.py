@@ -16,8 +16,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider, TagInfo
+from trainboard.errors import NotFoundError
 from trainboard.format.kinds.pr_curve import FIELDS, PLUGIN_NAME, parse_plugin_data
-from trainboard.server.errors import BadRequestError, NotFoundError
+from trainboard.server.errors import BadRequestError
 from trainboard.server.params import required, string_list
 from trainboard.server.routes._steps import point_at, unique_steps
 from trainboard.server.routes._util import call_impl, finite_or_none, provider_of, query_param

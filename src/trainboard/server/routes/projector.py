@@ -21,8 +21,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider
-from trainboard.errors import NotFoundError as DataNotFound
-from trainboard.server.errors import BadRequestError, NotFoundError
+from trainboard.errors import NotFoundError
+from trainboard.server.errors import BadRequestError
 from trainboard.server.params import choice, floating, integer, required
 from trainboard.server.projection_jobs import ProjectionJobs
 from trainboard.server.projections import (
@@ -102,7 +102,7 @@ def _embedding_json(embedding: Embedding, state: ProjectorState) -> dict[str, An
     if error is None:
         try:
             points, dimensions = state.store.shape(embedding)
-        except DataNotFound as exc:
+        except NotFoundError as exc:
             error = str(exc.args[0])
     return {
         "name": embedding.name,
@@ -128,7 +128,7 @@ def embeddings_impl(provider: DataProvider, state: ProjectorState) -> dict[str, 
         entry: dict[str, Any] = {"run": run, "embeddings": [], "error": None}
         try:
             embeddings = read_embeddings(directory or "", run)
-        except (ValueError, DataNotFound) as exc:
+        except (ValueError, NotFoundError) as exc:
             entry["error"] = str(exc.args[0])
         else:
             entry["embeddings"] = [_embedding_json(e, state) for e in embeddings]

@@ -12,7 +12,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from trainboard.data.provider import DataClass, DataProvider, ScalarView, XAxis
-from trainboard.server.errors import BadRequestError, NotFoundError
+from trainboard.errors import NotFoundError
+from trainboard.server.errors import BadRequestError
 from trainboard.server.params import choice, floating, integer, required, string_list
 from trainboard.server.routes._util import call_impl, finite_or_none, provider_of, query_param
 

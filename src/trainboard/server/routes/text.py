@@ -17,8 +17,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider, TensorSeries
+from trainboard.errors import NotFoundError
 from trainboard.format.kinds.text import PLUGIN_NAME, TAG_SUFFIX
-from trainboard.server.errors import NotFoundError
 from trainboard.server.params import integer, required
 from trainboard.server.routes._steps import point_at, unique_steps
 from trainboard.server.routes._util import call_impl, provider_of, query_param

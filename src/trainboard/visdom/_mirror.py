@@ -15,7 +15,7 @@ import math
 import os
 from typing import Any
 
-from trainboard.live._envlog import env_dirname
+from trainboard.visdom._envlog import env_dirname
 
 __all__ = ["ScalarMirror", "plain_series"]
 

@@ -23,7 +23,7 @@ from typing import Any
 
 __all__ = ["APPEND", "LAZY", "MESSAGE", "Sender", "post"]
 
-log = logging.getLogger("trainboard.live")
+log = logging.getLogger("trainboard.visdom")
 
 MESSAGE = 0  # (MESSAGE, endpoint, msg)
 LAZY = 1  # (LAZY, endpoint, build: () -> msg), built on the sender thread

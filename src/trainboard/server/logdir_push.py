@@ -21,7 +21,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from trainboard.data.provider import DataProvider, ReloadReport
 from trainboard.server.routes.core import kind_of
 
-__all__ = ["LiveHub", "messages_for", "websocket_route"]
+__all__ = ["LogdirPushHub", "messages_for", "websocket_route"]
 
 log = logging.getLogger("trainboard.server")
 
@@ -70,7 +70,7 @@ def messages_for(provider: DataProvider, report: ReloadReport) -> list[dict[str,
     return messages
 
 
-class LiveHub:
+class LogdirPushHub:
     """Open WebSockets and the reload loop that feeds them."""
 
     def __init__(self, provider: DataProvider, reload_interval: float) -> None:
@@ -131,7 +131,7 @@ class LiveHub:
 
 
 async def _live_endpoint(ws: WebSocket) -> None:
-    hub: LiveHub = ws.app.state.hub
+    hub: LogdirPushHub = ws.app.state.hub
     await hub.serve(ws)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from trainboard.live._layout import check_opts, opts_to_layout, scrub
+from trainboard.visdom._layout import check_opts, opts_to_layout, scrub
 
 __all__ = ["line_message", "nan_to_none", "quiver_message", "scatter_message",
            "stem_message"]

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from trainboard.live import Visdom
+from trainboard.visdom import Visdom
 
 visdom = pytest.importorskip("visdom")
 
@@ -95,7 +95,7 @@ def test_the_append_fast_path_sends_the_general_paths_message() -> None:
     ours = Visdom(send=False, env="e")
     general = _normalized(ours.line(np.array([0.5]), np.array([7]), win="w", update="append",
                                     opts={"title": "t"}))
-    from trainboard.live._layout import append_message
+    from trainboard.visdom._layout import append_message
 
     fast = append_message("e", "w", None, [7], [0.5], {"title": "t"})
     assert fast.pop("create_layout") == {"showlegend": False, "title": "t",

@@ -3,9 +3,9 @@
 The store lives under the logdir (``<logdir>/.live``, line series mirrored as scalars
 into ``<logdir>/live/<env>``), is opened and replayed by the first request that needs
 it, and every change is pushed to open pages on ``/api/live`` as one
-``{"type": "live", "events": [...]}`` message (events: see :mod:`trainboard.live.store`).
+``{"type": "live", "events": [...]}`` message (events: see :mod:`trainboard.visdom.store`).
 Our client sends its batches to ``POST /api/live/push``; the real Visdom client uses
-the endpoints in :mod:`trainboard.server.routes.visdom`. docs/live.md has the details.
+the endpoints in :mod:`trainboard.server.routes.visdom_endpoints`. docs/visdom.md has the details.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from trainboard.live.protocol import ProtocolError, loads
-from trainboard.live.store import EnvStore, Outcome
-from trainboard.server.errors import BadRequestError, NotFoundError
+from trainboard.errors import NotFoundError
+from trainboard.server.errors import BadRequestError
 from trainboard.server.params import required
 from trainboard.server.routes._util import query_param
+from trainboard.visdom.protocol import ProtocolError, loads
+from trainboard.visdom.store import EnvStore, Outcome
 
 __all__ = [
     "OPENAPI",

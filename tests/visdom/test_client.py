@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from tests.browser.board_process import BoardProcess, running_board
-from tests.live.conftest import port_of
 from tests.support import tb_accumulator
+from tests.visdom.conftest import port_of
 from trainboard import Visdom
 
 
@@ -138,7 +138,7 @@ def test_a_server_that_is_down_is_reported_once_and_gets_the_data_later(
 ) -> None:
     port = _free_port()
     viz = Visdom(server="http://127.0.0.1", port=port, env="offline_run")
-    caplog.set_level(logging.WARNING, logger="trainboard.live")
+    caplog.set_level(logging.WARNING, logger="trainboard.visdom")
     for step in range(100):
         viz.line([float(step)], [step], win="loss", update="append")
     viz.text("kept", win="note")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from trainboard.live.protocol import (
+from trainboard.visdom.protocol import (
     ProtocolError,
     apply_update,
     build_window,

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from trainboard.live._layout import check_opts
+from trainboard.visdom._layout import check_opts
 
 __all__ = [
     "audio_html",

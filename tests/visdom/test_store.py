@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tests.support import tb_accumulator
-from trainboard.live.protocol import ProtocolError
-from trainboard.live.store import EnvStore
+from trainboard.visdom.protocol import ProtocolError
+from trainboard.visdom.store import EnvStore
 
 
 def _line(win: str, xs: list[Any], ys: list[Any], *, name: str = "1", env: str = "main",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainboard.live._layout import check_opts, opts_to_layout
+from trainboard.visdom._layout import check_opts, opts_to_layout
 from trainboard.writer._convert import to_numpy
 
 __all__ = ["LINE_UPDATES", "PlotMethods"]
@@ -58,7 +58,7 @@ class PlotMethods:
 
     def _plot_line(self, Y: Any, X: Any, win: Any, env: Any, opts: Any, update: Any,
                    name: Any) -> Any:
-        from trainboard.live._traces import line_message
+        from trainboard.visdom._traces import line_message
 
         _check_update(update, win, name, opts)
         if update == "remove":
@@ -78,7 +78,7 @@ class PlotMethods:
 
             viz.scatter(np.random.rand(100, 2), np.random.randint(1, 3, 100), win="pts")
         """
-        from trainboard.live._traces import scatter_message
+        from trainboard.visdom._traces import scatter_message
 
         _check_update(update, win, name, opts)
         if update == "remove":
@@ -96,7 +96,7 @@ class PlotMethods:
 
             viz.stem(np.sin(np.linspace(0, 6, 20)), win="stem")
         """
-        from trainboard.live._traces import stem_message
+        from trainboard.visdom._traces import stem_message
 
         return self._submit(*stem_message(_array(X, "X"), _array(Y, "Y"), win, env,
                                           _opts(opts)))
@@ -110,7 +110,7 @@ class PlotMethods:
 
             viz.quiver(np.cos(g), np.sin(g), win="field")
         """
-        from trainboard.live._traces import quiver_message
+        from trainboard.visdom._traces import quiver_message
 
         return self._submit(*quiver_message(_array(X, "X"), _array(Y, "Y"), _array(gridX, "gridX"),
                                             _array(gridY, "gridY"), win, env, _opts(opts)))
@@ -124,7 +124,7 @@ class PlotMethods:
 
             viz.heatmap(np.outer(np.arange(5), np.arange(8)), win="hm")
         """
-        from trainboard.live._plots import heatmap_message
+        from trainboard.visdom._plots import heatmap_message
 
         X = _array(X, "X") if update != "remove" else None
         return self._creating_update(*heatmap_message(X, win, env, update, _opts(opts)))
@@ -137,7 +137,7 @@ class PlotMethods:
 
             viz.bar([3, 1, 2], opts={"rownames": ["a", "b", "c"]}, win="bars")
         """
-        from trainboard.live._plots import bar_message
+        from trainboard.visdom._plots import bar_message
 
         return self._submit(*bar_message(_array(X, "X"), _array(Y, "Y"), win, env, _opts(opts)))
 
@@ -149,7 +149,7 @@ class PlotMethods:
 
             viz.histogram(np.random.randn(1000), opts={"numbins": 20}, win="hist")
         """
-        from trainboard.live._plots import histogram_message
+        from trainboard.visdom._plots import histogram_message
 
         return self._submit(*histogram_message(_array(X, "X"), win, env, _opts(opts)))
 
@@ -161,7 +161,7 @@ class PlotMethods:
 
             viz.boxplot(np.random.randn(100, 2), opts={"legend": ["a", "b"]}, win="box")
         """
-        from trainboard.live._plots import boxplot_message
+        from trainboard.visdom._plots import boxplot_message
 
         return self._submit(*boxplot_message(_array(X, "X"), win, env, _opts(opts)))
 
@@ -173,7 +173,7 @@ class PlotMethods:
 
             viz.surf(np.outer(np.sin(t), np.cos(t)), win="surf")
         """
-        from trainboard.live._plots import surface_message
+        from trainboard.visdom._plots import surface_message
 
         return self._submit(*surface_message(_array(X, "X"), "surface", win, env, _opts(opts)))
 
@@ -185,7 +185,7 @@ class PlotMethods:
 
             viz.contour(np.outer(np.sin(t), np.cos(t)), win="contour")
         """
-        from trainboard.live._plots import surface_message
+        from trainboard.visdom._plots import surface_message
 
         return self._submit(*surface_message(_array(X, "X"), "contour", win, env, _opts(opts)))
 
@@ -197,7 +197,7 @@ class PlotMethods:
 
             viz.pie([19, 26, 55], opts={"legend": ["a", "b", "c"]}, win="pie")
         """
-        from trainboard.live._plots import pie_message
+        from trainboard.visdom._plots import pie_message
 
         return self._submit(*pie_message(_array(X, "X"), win, env, _opts(opts)))
 
@@ -209,7 +209,7 @@ class PlotMethods:
 
             viz.mesh(vertices, faces, opts={"opacity": 0.5}, win="mesh")
         """
-        from trainboard.live._plots import mesh_message
+        from trainboard.visdom._plots import mesh_message
 
         return self._submit(*mesh_message(_array(X, "X"), _array(Y, "Y"), win, env, _opts(opts)))
 

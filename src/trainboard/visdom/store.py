@@ -1,7 +1,7 @@
 """The env store: every live window, kept in memory and on disk, and what changed.
 
 ``EnvStore(root, scalars_dir)`` replays ``<root>/<env>/log.jsonl`` (see
-:mod:`trainboard.live._envlog`) at start and applies Visdom's operations afterwards, each
+:mod:`trainboard.visdom._envlog`) at start and applies Visdom's operations afterwards, each
 one logged as it is applied. Every operation returns an :class:`Outcome`: the text
 Visdom's server would answer, and the push events for open pages::
 
@@ -24,9 +24,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainboard.live._envlog import EnvLog, Syncer, env_dirname, iter_records
-from trainboard.live._mirror import ScalarMirror
-from trainboard.live.protocol import (
+from trainboard.visdom._envlog import EnvLog, Syncer, env_dirname, iter_records
+from trainboard.visdom._mirror import ScalarMirror
+from trainboard.visdom.protocol import (
     APPEND_TYPES,
     Change,
     ProtocolError,
@@ -41,7 +41,7 @@ from trainboard.live.protocol import (
 __all__ = ["DEFAULT_ENV", "EnvStore", "Outcome"]
 
 DEFAULT_ENV = "main"
-log = logging.getLogger("trainboard.live")
+log = logging.getLogger("trainboard.visdom")
 
 
 @dataclass

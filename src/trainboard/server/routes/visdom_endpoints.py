@@ -22,10 +22,11 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from trainboard.live.protocol import ProtocolError, window_env
-from trainboard.live.store import EnvStore, Outcome
-from trainboard.server.errors import BadRequestError, NotFoundError
-from trainboard.server.routes.live import publish, read_body, store_of
+from trainboard.errors import NotFoundError
+from trainboard.server.errors import BadRequestError
+from trainboard.server.routes.visdom_board import publish, read_body, store_of
+from trainboard.visdom.protocol import ProtocolError, window_env
+from trainboard.visdom.store import EnvStore, Outcome
 
 __all__ = ["OPENAPI", "ROUTES", "window_hash"]
 
@@ -199,7 +200,7 @@ ROUTES: list[BaseRoute] = [
     WebSocketRoute("/vis_socket", vis_socket_route),
 ]
 
-_VISDOM = "Visdom's endpoint (JSON body as Visdom's client sends it; see docs/live.md)."
+_VISDOM = "Visdom's endpoint (JSON body as Visdom's client sends it; see docs/visdom.md)."
 OPENAPI: dict[str, Any] = {
     f"/{name}": {"post": {"summary": f"{_VISDOM} {what}"}}
     for name, what in [

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from tests.browser.board_process import BoardProcess, running_board
-from tests.live.conftest import port_of
+from tests.visdom.conftest import port_of
 
 visdom = pytest.importorskip("visdom")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from trainboard.live._layout import check_opts
+from trainboard.visdom._layout import check_opts
 from trainboard.writer._convert import to_numpy
 
 __all__ = ["ContentMethods"]
@@ -49,7 +49,7 @@ class ContentMethods:
 
             viz.image(np.random.rand(3, 64, 64), win="sample", opts={"caption": "step 10"})
         """
-        from trainboard.live._media import check_image, image_message
+        from trainboard.visdom._media import check_image, image_message
 
         pixels = check_image(to_numpy(img, "img"))
         options = _opts(opts)
@@ -67,7 +67,7 @@ class ContentMethods:
         """
         import numpy as np
 
-        from trainboard.live._media import image_grid
+        from trainboard.visdom._media import image_grid
 
         if isinstance(tensor, list):
             tensor = np.stack([to_numpy(t, "tensor") for t in tensor], 0)
@@ -112,7 +112,7 @@ class ContentMethods:
 
             viz.audio(np.sin(np.linspace(0, 880 * np.pi, 44100)), win="tone")
         """
-        from trainboard.live._media import audio_html
+        from trainboard.visdom._media import audio_html
 
         options = _opts(opts)
         options["sample_frequency"] = options.get("sample_frequency", 44100)
@@ -142,7 +142,7 @@ class ContentMethods:
 
             viz.video(np.random.rand(16, 32, 32, 3), win="clip", opts={"fps": 8})
         """
-        from trainboard.live._media import video_html
+        from trainboard.visdom._media import video_html
 
         options = _opts(opts)
         options.setdefault("fps", 25)
@@ -168,7 +168,7 @@ class ContentMethods:
 
             viz.svg('<svg height="30" width="30"><circle cx="15" cy="15" r="10"/></svg>')
         """
-        from trainboard.live._media import svg_of
+        from trainboard.visdom._media import svg_of
 
         return self.text(svg_of(svgstr, svgfile), win=win, env=env, opts=opts)
 
@@ -180,7 +180,7 @@ class ContentMethods:
 
             plt.plot([1, 3, 2]); viz.matplot(plt, win="fig")
         """
-        from trainboard.live._media import matplot_svg
+        from trainboard.visdom._media import matplot_svg
 
         options = _opts(opts)
         svg = matplot_svg(plot, options)  # on this thread: matplotlib is not thread-safe

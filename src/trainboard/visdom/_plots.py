@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from trainboard.live._layout import check_opts, opts_to_layout
-from trainboard.live._traces import nan_to_none
+from trainboard.visdom._layout import check_opts, opts_to_layout
+from trainboard.visdom._traces import nan_to_none
 
 __all__ = ["HEATMAP_UPDATES", "bar_message", "boxplot_message", "heatmap_message",
            "histogram_message", "mesh_message", "pie_message", "surface_message"]

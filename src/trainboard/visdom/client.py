@@ -2,7 +2,7 @@
 
 Every plotting call validates its input on the calling thread, queues one operation and
 returns the window id; a background thread batches the operations to the server (see
-:mod:`trainboard.live._sender`). Nothing here imports numpy, PIL or an HTTP library at
+:mod:`trainboard.visdom._sender`). Nothing here imports numpy, PIL or an HTTP library at
 import time; ``line(..., update='append')`` with plain numbers (or a small tensor) never
 imports numpy at all.
 """
@@ -15,15 +15,15 @@ import time
 import urllib.parse
 from typing import Any
 
-from trainboard.live._content import ContentMethods
-from trainboard.live._layout import append_message, check_opts
-from trainboard.live._methods import PlotMethods
-from trainboard.live._sender import APPEND, LAZY, MESSAGE, Sender, post
+from trainboard.visdom._content import ContentMethods
+from trainboard.visdom._layout import append_message, check_opts
+from trainboard.visdom._methods import PlotMethods
+from trainboard.visdom._sender import APPEND, LAZY, MESSAGE, Sender, post
 from trainboard.writer._convert import is_torch_tensor
 
 __all__ = ["Visdom"]
 
-log = logging.getLogger("trainboard.live")
+log = logging.getLogger("trainboard.visdom")
 _QUEUED = ("events", "update", "close", "env")
 _FAST_BLOCKERS = ("linecolor", "dash", "markercolor", "textlabels")
 

@@ -22,13 +22,13 @@ import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
-from trainboard.live.protocol import dumps
+from trainboard.visdom.protocol import dumps
 
 __all__ = ["LOG_NAME", "EnvLog", "Syncer", "env_dirname", "iter_records"]
 
 LOG_NAME = "log.jsonl"
 VERSION = 1
-log = logging.getLogger("trainboard.live")
+log = logging.getLogger("trainboard.visdom")
 
 
 def env_dirname(env: str) -> str:
