@@ -192,3 +192,32 @@ def test_scan_stops_at_a_record_cut_short(kernel: str) -> None:
         assert pos < len(data) - cut and pos > 0
     pos, count, _, _ = _kernel.scan(data, 0, len(data), 0, True, rows)
     assert pos == len(data) and count == 4
+
+
+@needs_native
+def test_consecutive_records_each_wider_than_the_tag_table_are_read(tmp_path: Path) -> None:
+    """Two records of 5,000 scalar values each (TF1 merged summaries) once hung the scan
+    forever: the first filled the tag table, and the second's rolled-back tags left no
+    empty slot for the probe. Run in a child so a regression fails instead of hanging."""
+    wide = [
+        Event(step=step, summary=Summary(value=[
+            Summary.Value(tag=f"w{step}_{i}", simple_value=i) for i in range(5000)
+        ]))
+        for step in range(3)
+    ]
+    write_events(tmp_path / "r", wide)
+    code = (
+        "import sys\n"
+        "from trainboard.data.logdir import LogdirProvider\n"
+        "p = LogdirProvider(sys.argv[1], use_cache=False)\n"
+        "p.reload()\n"
+        "print(len(p.tags('r')))\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["15000"]

@@ -313,9 +313,13 @@ static int read_unit_tensor(cursor_t c, double *out) {
 #define TAG_SLOTS 8192
 #define TAG_MAX 4096
 
+/* Open addressing with linear probing, at most half full (TAG_MAX = TAG_SLOTS / 2), so
+   every probe ends at an empty slot. Entries are only ever removed newest first
+   (forget_tags), which restores the table exactly as it was before they were added. */
 typedef struct {
     const uint8_t *ptr[TAG_MAX];
     Py_ssize_t len[TAG_MAX];
+    uint32_t home[TAG_MAX];    /* the slot each entry occupies */
     int32_t slot[TAG_SLOTS]; /* index + 1; 0 = empty */
     int count;
 } tags_t;
@@ -324,16 +328,26 @@ static int32_t intern_tag(tags_t *t, const uint8_t *p, Py_ssize_t n) {
     uint32_t h = 2166136261u;
     for (Py_ssize_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
     uint32_t s = h & (TAG_SLOTS - 1);
-    while (t->slot[s]) {
+    for (int probes = 0; t->slot[s]; probes++) {
+        if (probes >= TAG_SLOTS) return -1; /* cannot happen while half full; never spin */
         int32_t i = t->slot[s] - 1;
-        if (i < t->count && t->len[i] == n && memcmp(t->ptr[i], p, (size_t)n) == 0) return i;
+        if (t->len[i] == n && memcmp(t->ptr[i], p, (size_t)n) == 0) return i;
         s = (s + 1) & (TAG_SLOTS - 1);
     }
     if (t->count >= TAG_MAX) return -1;
     t->ptr[t->count] = p;
     t->len[t->count] = n;
+    t->home[t->count] = s;
     t->slot[s] = t->count + 1;
     return t->count++;
+}
+
+/* Remove the entries added after the table held `keep` of them, newest first. */
+static void forget_tags(tags_t *t, int keep) {
+    while (t->count > keep) {
+        t->count--;
+        t->slot[t->home[t->count]] = 0;
+    }
 }
 
 /* ------------------------------------------------------------ event decode */
@@ -476,10 +490,9 @@ static void scan_loop(scan_t *s) {
         int saved_tags = s->tags->count;
         int r = parse_event(data, (size_t)length, row, s->capacity - s->nrows, &k, s->tags);
         if (r == PARSE_TAGS_FULL || r == PARSE_ROWS_FULL) {
-            /* Forget this record's new tags (their stale slots never match a later
-               tag wrongly: lookups compare bytes), then stop so Python can drain the
-               rows, or decode the record itself when nothing came before it. */
-            s->tags->count = saved_tags;
+            /* Forget this record's new tags, then stop so Python can drain the rows,
+               or decode the record itself when nothing came before it. */
+            forget_tags(s->tags, saved_tags);
             if (s->nrows > 0) {
                 s->status = r == PARSE_TAGS_FULL ? STATUS_TAGS_FULL : STATUS_ROWS_FULL;
                 break;
