@@ -7,9 +7,12 @@ import ipaddress
 import os
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from trainboard.server.security import WebSecurity
 
 __all__ = ["bind_socket", "serve"]
 
@@ -130,6 +133,28 @@ def open_provider(logdir: str | None, logdir_spec: str | None, cache_dir: str | 
     help="Where the index cache lives (default: the user cache directory).",
 )
 @click.option("--no_cache", is_flag=True, help="Do not read or write the index cache.")
+@click.option(
+    "--allowed_hosts",
+    default="",
+    metavar="NAME,...",
+    help="More names the Host header may carry (loopback names and --host always may).",
+)
+@click.option(
+    "--token",
+    default=None,
+    help="Require this token on every request (default: a random one when listening "
+    "beyond loopback, none on loopback).",
+)
+@click.option(
+    "--no_token", is_flag=True, help="Require no token, even when listening beyond loopback."
+)
+@click.option(
+    "--max_body_mb",
+    default=64.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Largest request body accepted (Visdom pushes), in MB.",
+)
 def serve(
     logdir: str | None,
     logdir_spec: str | None,
@@ -140,6 +165,10 @@ def serve(
     window_title: str,
     cache_dir: str | None,
     no_cache: bool,
+    allowed_hosts: str,
+    token: str | None,
+    no_token: bool,
+    max_body_mb: float,
 ) -> None:
     """Serve the board over a logdir: trainboard --logdir runs [--host H] [--port 6006]."""
     if not logdir and not logdir_spec:
@@ -152,14 +181,43 @@ def serve(
         host = "0.0.0.0"
     if no_cache:
         cache_dir = ""
+    if token is not None and no_token:
+        raise click.UsageError("give --token or --no_token, not both")
     sock = bind_socket(host, port)
-    if not _is_loopback(host):
+    security = web_security(host, allowed_hosts, token, no_token, int(max_body_mb * 2**20))
+    if security.token is None and not _is_loopback(host):
         click.echo(
-            f"warning: listening on {host}, not loopback: anyone who can reach this machine "
-            "can read these logs (there is no access control yet).",
+            f"warning: listening on {host}, not loopback, without a token (--no_token): "
+            "anyone who can reach this machine can read these logs and push to the board.",
             err=True,
         )
-    run_server(sock, logdir, logdir_spec, reload_interval, window_title, cache_dir)
+    run_server(sock, logdir, logdir_spec, reload_interval, window_title, cache_dir, security)
+
+
+def web_security(
+    host: str, allowed_hosts: str, token: str | None, no_token: bool, max_body_bytes: int
+) -> WebSecurity:
+    """The access rules for a board listening on ``host`` (see trainboard.server.security).
+
+    On loopback: only loopback names (and ``host``, ``allowed_hosts``) in the Host header,
+    no token unless one is given. Beyond loopback: a token (random unless given or
+    ``no_token``); a wildcard address (0.0.0.0, ::) serves any Host name unless
+    ``allowed_hosts`` lists them, since the names this machine is reached by are unknown.
+    """
+    import secrets
+
+    from trainboard.server.security import LOOPBACK_HOSTS, WebSecurity
+
+    extra = {name.strip().lower() for name in allowed_hosts.split(",") if name.strip()}
+    names: frozenset[str] | None = frozenset({*LOOPBACK_HOSTS, host.lower(), *extra})
+    if not _is_loopback(host):
+        if token is None and not no_token:
+            token = secrets.token_urlsafe(24)
+        if host in ("0.0.0.0", "::") and not extra:
+            names = None
+        elif names is not None:
+            names = names | {socket.gethostname().lower(), socket.getfqdn().lower()}
+    return WebSecurity(allowed_hosts=names, token=token, max_body_bytes=max_body_bytes)
 
 
 def run_server(
@@ -169,21 +227,31 @@ def run_server(
     reload_interval: float,
     window_title: str,
     cache_dir: str | None,
+    security: WebSecurity | None = None,
 ) -> None:
+    """Serve the board on ``sock`` until interrupted (``security``: loopback rules if None)."""
     import uvicorn
 
-    from trainboard import __version__
+    from trainboard._version import __version__
     from trainboard.server.app import create_app
 
     provider = open_provider(logdir, logdir_spec, cache_dir)
     shown = logdir_spec or os.path.abspath(logdir or "")
+    if security is None:
+        security = web_security(str(sock.getsockname()[0]), "", None, False, 64 << 20)
     app = create_app(
-        provider, logdir=shown, window_title=window_title, reload_interval=reload_interval
+        provider,
+        logdir=shown,
+        window_title=window_title,
+        reload_interval=reload_interval,
+        security=security,
     )
     host, port = sock.getsockname()[:2]
     url_host = f"[{host}]" if ":" in host else host
+    query = f"?token={security.token}" if security.token else ""
     click.echo(
-        f"trainboard {__version__} serving {shown} at http://{url_host}:{port}/ (Ctrl+C to quit)"
+        f"trainboard {__version__} serving {shown} at http://{url_host}:{port}/{query} "
+        "(Ctrl+C to quit)"
     )
     sys.stdout.flush()
     config = uvicorn.Config(app, log_level="warning", lifespan="on", ws_ping_interval=20)

@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -40,6 +41,7 @@ from trainboard.server.routes import (
     visdom_board,
     visdom_endpoints,
 )
+from trainboard.server.security import SecurityMiddleware, WebSecurity
 
 __all__ = ["STATIC_DIR", "create_app", "openapi_document"]
 
@@ -125,6 +127,7 @@ def create_app(
     static_dir: str | os.PathLike[str] | None = None,
     window_title: str = "",
     reload_interval: float = 1.0,
+    security: WebSecurity | None = None,
 ) -> Starlette:
     """The board over ``provider``: the HTTP API, the push channel and the built front end.
 
@@ -132,6 +135,8 @@ def create_app(
     and changes are pushed to open pages. The front end is served from ``static_dir``, else
     from ``$TRAINBOARD_STATIC_DIR`` when set (e.g. a build of one's own:
     ``npx vite build --outDir /tmp/x``), else from the package's ``static/``.
+    ``security`` sets the Host allow-list, token and body limit
+    (:mod:`trainboard.server.security`); by default any Host is served, without a token.
     """
     static = _static_dir(static_dir)
     hub = LogdirPushHub(provider, reload_interval)
@@ -157,6 +162,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(SecurityMiddleware, security=security or WebSecurity())],
         exception_handlers={
             PublicError: public_error_handler,
             NotFoundError: not_found_handler,
