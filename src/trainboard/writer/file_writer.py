@@ -59,7 +59,7 @@ class FileWriter:
         max_queue: Pending events at which an ``add_*`` call wakes the background
             writer rather than waiting for its next periodic write.
         flush_secs: Seconds between ``fsync`` calls. Events reach the file (and
-            any reader) within half a second whatever this is.
+            any reader) within ~20 ms whatever this is.
         filename_suffix: Appended to the event file's name.
 
     Example::

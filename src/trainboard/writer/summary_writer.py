@@ -42,7 +42,7 @@ class SummaryWriter(
             then hide the earlier events with step >= T (a ``SessionLog.START`` marker).
         max_queue: Pending events at which a call wakes the background writer early.
         flush_secs: Seconds between ``fsync`` calls. Independently of it, what is
-            logged reaches the event file within half a second, so a dashboard
+            logged reaches the event file within ~20 ms, so a dashboard
             sees new points live.
         filename_suffix: Appended to every event file name.
         write_to_disk: False turns the writer into a no-op (tensorboardX).
