@@ -182,3 +182,30 @@ def test_file_rewritten_in_place_with_the_same_start_resets_its_run(tmp_path: Pa
         f.write(event_bytes([scalar_event(s, "x", 2.0) for s in range(5)]))
     assert provider.reload().reset_runs == ("r",)
     assert provider.read_scalars("r", "x").values.tolist() == [2.0] * 5
+
+
+@pytest.mark.parametrize("claimed", [2**60, 2**40, 10_000_000])
+def test_a_record_claiming_absurd_length_costs_only_itself(
+    tmp_path: Path, kernel: str, claimed: int
+) -> None:
+    """A length field of 2**60 (with a valid header CRC) once dropped the other 50 records
+    of the file as 'not a whole record'; the reader now skips to the next valid record."""
+    import struct
+
+    from trainboard.format.crc32c import masked_crc32c
+
+    records = [event_bytes([scalar_event(s, "x", float(s))], version=False) for s in range(100)]
+    length = struct.pack("<Q", claimed)
+    records[50] = length + struct.pack("<I", masked_crc32c(length)) + records[50][12:]
+    path = tmp_path / "r" / EVENT_NAME
+    path.parent.mkdir()
+    path.write_bytes(b"".join(records))
+    provider = _provider(tmp_path)
+    provider.reload()
+    steps = provider.read_scalars("r", "x").steps.tolist()
+    assert steps == [s for s in range(100) if s != 50]
+    (warning,) = provider.warnings()
+    assert (warning.kind, warning.count, warning.offset) == (
+        "garbage", len(records[50]), sum(map(len, records[:50]))
+    )
+    assert "garbage" in warning.message or str(len(records[50])) in warning.message

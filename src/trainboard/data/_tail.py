@@ -2,9 +2,13 @@
 
 A file is read from the offset where its first unread record starts, in chunks,
 through the scan kernel. A record cut short at the end is left for the next read
-(the writer is still writing it). A file that shrank, changed its first bytes, or
-became another file (inode) invalidates its run, which is then read again from
-scratch; so does a file that disappeared.
+(the writer is still writing it), unless it cannot be one: a header whose length
+passes ``MAX_RECORD_BYTES``, or one followed by a complete, CRC-checked record
+inside the bytes it claims, is corrupt; the reader skips to that next record and
+reports the bytes skipped (a ``garbage`` warning) instead of dropping the rest.
+A file that shrank, changed its first bytes, or became another file (inode)
+invalidates its run, which is then read again from scratch; so does a file that
+disappeared.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from typing import BinaryIO
 
 import numpy as np
 
-from trainboard.data._kernel import ROW_DTYPE, STATUS_END, scan
+from trainboard.data._kernel import ROW_BAD_CRC, ROW_DTYPE, ROW_SKIPPED, STATUS_END, scan
 from trainboard.data._run import EventFile, RunState
 from trainboard.format.event import is_event_file
 
 __all__ = ["RunReset", "Scratch", "list_event_files", "read_new_bytes", "refresh_files"]
 
 CHUNK_BYTES = 32 << 20
+MAX_RECORD_BYTES = 1 << 31  # protobuf's limit on a message: a longer record is corrupt
 ROWS_PER_SCAN = 1 << 16
 _HEAD_BYTES = 32
 _MARK_BYTES = 16
@@ -101,16 +106,44 @@ def _read_from(
             file.head = data[:_HEAD_BYTES].hex()
         consumed = _scan_chunk(data, pos, file_id, run, scratch)
         if consumed == 0:
-            if len(data) >= size - pos:
+            length = _U64.unpack_from(data)[0] if len(data) >= 8 else 0
+            if length <= MAX_RECORD_BYTES and len(data) < size - pos:
+                chunk = min(size - pos, max(chunk * 2, length + 16))
+                continue
+            consumed = _skip_corrupt_header(data, pos, file_id, run, scratch)
+            if consumed == 0 and length > MAX_RECORD_BYTES and len(data) < size - pos:
+                consumed = len(data) - 11  # nothing valid in this chunk: look in the next
+                with scratch.lock:
+                    file.note("garbage", pos, consumed)
+            if consumed == 0:
                 break  # a record still being written
-            need = _U64.unpack_from(data)[0] + 16 if len(data) >= 8 else 0
-            chunk = min(size - pos, max(chunk * 2, need))
-            continue
         pos += consumed
     file.offset = pos
     file.incomplete = size - pos
     handle.seek(max(pos - _MARK_BYTES, 0))
     file.mark = handle.read(min(pos, _MARK_BYTES)).hex()
+
+
+def _skip_corrupt_header(
+    data: bytes, base: int, file_id: int, run: RunState, scratch: Scratch
+) -> int:
+    """Bytes to skip when the record at ``data[0]`` claims more than ``data`` holds.
+
+    It is corrupt when a complete record with valid CRCs starts inside the bytes it
+    claims (a writer appends, so nothing valid follows a record still being written):
+    skip to that record and note the bytes skipped. 0 when nothing valid follows.
+    """
+    if not scratch.check_crc or len(data) < 13:
+        return 0
+    _, count, _, _ = scan(data, 1, len(data), base, True, scratch.rows)
+    kinds = scratch.rows["kind"][:count]
+    valid = np.flatnonzero((kinds != ROW_SKIPPED) & (kinds != ROW_BAD_CRC))
+    if len(valid) == 0:
+        return 0
+    skipped = int(scratch.rows["offset"][valid[0]]) - base
+    with scratch.lock:
+        run.files[file_id].note("garbage", base, skipped)
+    return skipped
 
 
 def _same(handle: BinaryIO, file: EventFile) -> bool:
