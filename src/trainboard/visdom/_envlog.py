@@ -14,6 +14,7 @@ it over the old one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -31,10 +32,22 @@ VERSION = 1
 log = logging.getLogger("trainboard.visdom")
 
 
+MAX_DIRNAME = 200  # bytes; file systems allow 255, and a suffix must still fit
+
+
 def env_dirname(env: str) -> str:
-    """A directory name for ``env``: percent-quoted, never hidden, ``.`` or ``..``."""
+    """A directory name for ``env``: percent-quoted, never hidden, ``.`` or ``..``.
+
+    A name whose quoted form passes ``MAX_DIRNAME`` bytes keeps a prefix of it and a hash
+    of the whole name (so distinct envs get distinct directories); the env's real name is
+    the ``eid`` of the log's first record, so the mapping is reversed by reading it.
+    """
     quoted = urllib.parse.quote(env, safe="")
-    return "%2E" + quoted[1:] if quoted.startswith(".") else quoted
+    quoted = "%2E" + quoted[1:] if quoted.startswith(".") else quoted
+    if len(quoted) > MAX_DIRNAME:
+        digest = hashlib.sha256(env.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        quoted = quoted[: MAX_DIRNAME - 17] + "~" + digest
+    return quoted
 
 
 def iter_records(path: str) -> Iterator[tuple[str, Any]]:

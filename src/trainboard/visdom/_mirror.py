@@ -44,17 +44,22 @@ def _step(x: Any) -> int | None:
 
 
 def _points(xs: list[Any], ys: list[Any], after: int | None) -> list[tuple[int, float]] | None:
-    """``(step, value)`` pairs past ``after``; None when an x is not an integer step."""
+    """``(step, value)`` pairs past ``after``; None when an x is not an integer step or a
+    y is not a number (a categorical axis: not a scalar series)."""
     out = []
     for x, y in zip(xs, ys, strict=False):
         if x is None:
             continue
         step = _step(x)
-        if step is None:
+        if step is None or not (y is None or _is_number(y)):
             return None
         if after is None or step > after:
             out.append((step, float("nan") if y is None else float(y)))
     return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def plain_series(window: dict[str, Any]) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,10 +37,13 @@ from typing import Any
 __all__ = [
     "APPEND_TYPES",
     "HEATMAP_DIRECTIONS",
+    "MAX_JSON_DEPTH",
+    "WINDOW_TYPES",
     "Change",
     "ProtocolError",
     "apply_update",
     "build_window",
+    "check_window",
     "dumps",
     "escape_env",
     "loads",
@@ -51,6 +55,9 @@ __all__ = [
 APPEND_TYPES = ("scatter", "scattergl", "custom", "heatmap")
 HEATMAP_DIRECTIONS = ("replace", "appendRow", "appendColumn", "prependRow", "prependColumn")
 _SINGLE_CONTENT = ("image", "text", "properties")
+WINDOW_TYPES = ("plot", "image", "image_history", "text", "properties", "network", "embeddings")
+MAX_JSON_DEPTH = 64  # nesting a message may have (Plotly traces need a handful of levels)
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _XY_TYPES = ("scatter", "scattergl", "scatter3d", "bar")
 # Window keys an update's opts may not overwrite (Visdom copies every opt onto the window).
 _PROTECTED = frozenset({"command", "id", "type", "content", "contentID", "i"})
@@ -73,13 +80,36 @@ class Change:
     appended: list[tuple[int, dict[str, list[Any]]]] = field(default_factory=list)
 
 
-def loads(body: bytes | str) -> Any:
-    """Parse a JSON body; NaN and ±Infinity (Python's json writes them) become null."""
+def loads(body: bytes | str, *, max_depth: int | None = None) -> Any:
+    """Parse a JSON body; NaN and ±Infinity (Python's json writes them) become null.
+
+    A body nested deeper than ``max_depth`` (default :data:`MAX_JSON_DEPTH`) is refused
+    before it is parsed, so no message can exhaust the parser's or a reader's recursion.
+    """
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
+    limit = MAX_JSON_DEPTH if max_depth is None else max_depth
+    depth = json_depth(raw)
+    if depth > limit:
+        raise ProtocolError(f"the body nests {depth} levels deep; at most {limit} are accepted")
     try:
-        return json.loads(body, parse_constant=lambda _: None)
-    except (ValueError, UnicodeDecodeError) as exc:
-        text = body[:60] if isinstance(body, str) else body[:60].decode("utf-8", "replace")
+        return json.loads(raw, parse_constant=lambda _: None)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        text = raw[:60].decode("utf-8", "replace")
         raise ProtocolError(f"the body is not JSON ({exc}); it starts {text!r}") from None
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply ``[``/``{`` nest in JSON text (outside strings), counted at C speed."""
+    import numpy as np
+
+    if b"[" not in raw and b"{" not in raw:
+        return 0
+    stripped = np.frombuffer(_JSON_STRING.sub(b'""', raw), dtype=np.uint8)
+    steps = (
+        (stripped == ord("[")).astype(np.int32) + (stripped == ord("{"))
+        - (stripped == ord("]")) - (stripped == ord("}"))
+    )
+    return int(np.cumsum(steps).max(initial=0))
 
 
 def dumps(value: Any) -> str:
@@ -122,7 +152,27 @@ def _check_traces(data: Any) -> list[dict[str, Any]]:
     for n, trace in enumerate(data):
         if not isinstance(trace, dict):
             raise ProtocolError(f"data[{n}] must be a trace object, got {trace!r:.60}")
-        if trace.get("type", "scatter") in _XY_TYPES:
+        kind = trace.get("type", "scatter")
+        if not isinstance(kind, str):
+            raise ProtocolError(f"data[{n}].type must be a Plotly trace type, got {kind!r:.40}")
+        for key in ("marker", "line"):
+            if trace.get(key) is not None and not isinstance(trace[key], dict):
+                raise ProtocolError(
+                    f"data[{n}].{key} must be an object, got {trace[key]!r:.40}"
+                )
+        if kind == "heatmap":
+            z = trace.get("z")
+            if z is not None and (
+                not isinstance(z, list) or not all(isinstance(row, list) for row in z)
+            ):
+                raise ProtocolError(f"data[{n}].z of a heatmap must be a list of rows")
+            for axis in ("x", "y"):
+                if trace.get(axis) is not None and not isinstance(trace[axis], list):
+                    raise ProtocolError(
+                        f"data[{n}].{axis} (heatmap labels) must be a list, "
+                        f"got {trace[axis]!r:.40}"
+                    )
+        if kind in _XY_TYPES:
             x, y = trace.get("x"), trace.get("y")
             if isinstance(x, list) and isinstance(y, list) and len(x) != len(y):
                 raise ProtocolError(
@@ -156,6 +206,11 @@ def build_window(msg: dict[str, Any], index: int) -> dict[str, Any]:
         "contentID": new_content_id(),
     }
     ptype = data[0].get("type")
+    if "content" in data[0] and ptype not in WINDOW_TYPES:
+        raise ProtocolError(
+            f"data[0].type must be one of {', '.join(WINDOW_TYPES[1:])} for a content "
+            f"window, got {ptype!r:.40}"
+        )
     if ptype == "image_history":
         p.update(
             content=[data[0].get("content")],
@@ -176,7 +231,13 @@ def build_window(msg: dict[str, Any], index: int) -> dict[str, Any]:
             showVertexLabels=opts.get("showVertexLabels", "hover"),
         )
     elif ptype == "embeddings":
-        content = dict(data[0].get("content") or {})
+        given = data[0].get("content") or {}
+        if not isinstance(given, dict):
+            raise ProtocolError(
+                f"an embeddings window's data[0].content must be an object, got "
+                f"{type(given).__name__}"
+            )
+        content = dict(given)
         content["has_previous"] = False
         p.update(content=content, type=ptype, old_content=[])
     else:
@@ -185,7 +246,45 @@ def build_window(msg: dict[str, Any], index: int) -> dict[str, Any]:
             raise ProtocolError(f"layout must be an object, got {layout!r:.60}")
         p.update(content={"data": _check_traces(data), "layout": layout}, type="plot")
     p["i"] = index
-    return p
+    return check_window(p, "the window")
+
+
+_CONTENT_TYPES: dict[str, tuple[type, ...]] = {
+    "plot": (dict,),
+    "text": (str,),
+    "image": (dict, str),
+    "image_history": (list,),
+    "properties": (list, dict),
+    "network": (dict,),
+    "embeddings": (dict,),
+}
+
+
+def check_window(window: Any, where: str) -> dict[str, Any]:
+    """``window`` if it is a window dict every reader can use; else :class:`ProtocolError`.
+
+    Applied to every window the store keeps: built from ``/events``, given whole by
+    ``/win_data``, or read back from an env log's snapshot.
+    """
+    w = _require_dict(window, where)
+    if not isinstance(w.get("id"), str) or not w["id"]:
+        raise ProtocolError(f"{where}.id must be a non-empty string, got {w.get('id')!r:.40}")
+    kind = w.get("type")
+    if kind not in WINDOW_TYPES:
+        raise ProtocolError(f"{where}.type must be one of {', '.join(WINDOW_TYPES)}, "
+                            f"got {kind!r:.40}")
+    index = w.get("i", 0)
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise ProtocolError(f"{where}.i must be an integer, got {index!r:.40}")
+    content = w.get("content")
+    if content is not None and not isinstance(content, _CONTENT_TYPES[kind]):
+        raise ProtocolError(f"{where}.content of a {kind} window has the wrong shape "
+                            f"({type(content).__name__})")
+    if kind == "plot":
+        if not isinstance(content, dict) or not isinstance(content.get("layout", {}), dict):
+            raise ProtocolError(f"{where}.content of a plot must be {{data: [...], layout: {{}}}}")
+        _check_traces(content.get("data"))
+    return w
 
 
 def _check_update(p: dict[str, Any], msg: dict[str, Any]) -> None:

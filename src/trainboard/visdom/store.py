@@ -32,6 +32,7 @@ from trainboard.visdom.protocol import (
     ProtocolError,
     apply_update,
     build_window,
+    check_window,
     escape_env,
     loads,
     new_window_id,
@@ -90,11 +91,13 @@ class EnvStore:
                 env = escape_env(message.get("eid"))
                 self.envs.setdefault(env, {})
             elif endpoint == "snapshot" and env is not None:
-                self.envs[env] = {w["id"]: w for w in message.get("windows", [])}
+                self.envs[env] = _snapshot_windows(path, message)
+            elif not isinstance(message, dict):
+                log.warning("%s: skipped a %s record that is not an object", path, endpoint)
             else:
                 try:
                     self._apply(endpoint, message, replaying=True)
-                except (ProtocolError, KeyError, TypeError, ValueError) as exc:
+                except Exception as exc:  # any bad record costs itself, never the env
                     log.warning("%s: skipped a record that does not apply (%s)", path, exc)
         if env is None:
             log.warning("%s has no env header; ignored", path)
@@ -170,7 +173,7 @@ class EnvStore:
             outcome.events.append(self._envs_event())
         if not replaying:
             if self._mirror is not None:
-                self._mirror.window(env, window)
+                self._mirror_window(env, window)
             outcome.events.append({"env": env, "kind": "window", "window": window})
         outcome.reply = window["id"]
         return outcome
@@ -203,7 +206,7 @@ class EnvStore:
         window = self.envs[env][created.reply]
         if not replaying:
             if self._mirror is not None:
-                self._mirror.window(env, window)
+                self._mirror_window(env, window)
             outcome.events.append({"env": env, "kind": "window", "window": window})
         return outcome
 
@@ -219,11 +222,14 @@ class EnvStore:
             )
             if self._mirror is not None:
                 for index, added in change.appended:
-                    self._mirror.appended(env, window, index, added)
+                    try:
+                        self._mirror.appended(env, window, index, added)
+                    except Exception:  # the copy into Scalars never fails the operation
+                        log.exception("mirroring %s/%s into Scalars failed", env, window["id"])
             return
         outcome.events.append({"env": env, "kind": "window", "window": window})
         if self._mirror is not None:
-            self._mirror.window(env, window)
+            self._mirror_window(env, window)
 
     def _close(self, msg: dict[str, Any], replaying: bool) -> Outcome:
         env, win = window_env(msg), msg.get("win")
@@ -243,15 +249,34 @@ class EnvStore:
         data = loads(data) if isinstance(data, str) else data
         if not isinstance(data, dict):
             raise ProtocolError("win_data needs data: the JSON of get_window_data")
+        if win is None:  # data is the whole env: {window id: window}
+            new = {str(k): check_window(v, f"data[{k!r}]") for k, v in data.items()}
+            for key, window in new.items():
+                if window["id"] != key:
+                    raise ProtocolError(f"data[{key!r}].id is {window['id']!r}; expected {key!r}")
+        elif not isinstance(win, str) or not win:
+            raise ProtocolError(f"win must be a window id (a string) or null, got {win!r:.40}")
+        else:
+            window = check_window(data, "data")
+            if window["id"] != win:
+                raise ProtocolError(f"data.id is {window['id']!r}; expected the win {win!r}")
         windows = self.envs.setdefault(env, {})
         if win is None:
             windows.clear()
-            windows.update({str(k): v for k, v in data.items()})
+            windows.update(new)
         else:
-            windows[str(win)] = data
+            windows[win] = window
         outcome = self._record(env, "win_data", msg, replaying)
         outcome.events += [{"env": env, "kind": "window", "window": w} for w in self.windows(env)]
         return outcome
+
+    def _mirror_window(self, env: str, window: dict[str, Any]) -> None:
+        """Copy a window's line series into Scalars; a failure is logged, never raised."""
+        assert self._mirror is not None
+        try:
+            self._mirror.window(env, window)
+        except Exception:  # the copy into Scalars never fails the operation
+            log.exception("mirroring %s/%s into Scalars failed", env, window["id"])
 
     # -- envs ------------------------------------------------------------------
 
@@ -319,6 +344,20 @@ class EnvStore:
             env_log.close()
         if self._mirror is not None:
             self._mirror.close()
+
+
+def _snapshot_windows(path: str, message: Any) -> dict[str, dict[str, Any]]:
+    """The valid windows of a compacted log's snapshot record; others are skipped, logged."""
+    windows: dict[str, dict[str, Any]] = {}
+    listed = message.get("windows") if isinstance(message, dict) else None
+    for n, window in enumerate(listed if isinstance(listed, list) else []):
+        try:
+            checked = check_window(window, f"windows[{n}]")
+        except ProtocolError as exc:
+            log.warning("%s: skipped a snapshot window (%s)", path, exc)
+            continue
+        windows[checked["id"]] = checked
+    return windows
 
 
 def _update_refusal(window: dict[str, Any]) -> str:
