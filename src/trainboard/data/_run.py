@@ -8,6 +8,7 @@ decodes every other record with protobuf in between, so that restarts
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = [
 
 GRAPH_DEF_INDEX = -1  # value_index of a point that is an Event's graph_def
 RUN_METADATA_INDEX = -2  # ... or its tagged_run_metadata.run_metadata
+log = logging.getLogger("trainboard.data")
 _CACHE_LIMIT = 1 << 16  # decoded tensors up to this many bytes are kept from the scan
 _DTYPES: dict[str, np.dtype[Any]] = {
     "steps": np.dtype("<i8"),
@@ -80,6 +82,8 @@ class Series:
     """One tag's points: scalars as values, everything else as record references."""
 
     __slots__ = (
+        "_by_step",
+        "_by_step_count",
         "data_class",
         "decoded",
         "files",
@@ -114,6 +118,8 @@ class Series:
         self.lengths: Column | None = columns.get("lengths")
         self.decoded: dict[tuple[int, int, int], np.ndarray] = {}
         self.purged = 0
+        self._by_step: dict[int, int] = {}  # step -> position of its last point
+        self._by_step_count = 0  # how many points _by_step covers
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -150,7 +156,25 @@ class Series:
             for column in self.columns().values():
                 column.keep(keep)
             self.purged += dropped
+            self._by_step.clear()  # positions moved: index again from the start
+            self._by_step_count = 0
         return dropped
+
+    def position_of(self, step: int, hint: int | None = None) -> int | None:
+        """The position of the point a reader asking for ``step`` gets, or None.
+
+        ``hint`` when that point holds ``step``, else the last point with it. The
+        step index grows with the points appended since the last call (each point
+        is indexed once); a purge starts it again.
+        """
+        steps = self.steps.view()
+        if hint is not None and 0 <= hint < len(steps) and int(steps[hint]) == step:
+            return hint
+        start = self._by_step_count
+        if start < len(steps):
+            self._by_step.update(zip(steps[start:].tolist(), range(start, len(steps)), strict=True))
+            self._by_step_count = len(steps)
+        return self._by_step.get(step)
 
     def trim(self) -> None:
         for column in self.columns().values():
@@ -264,7 +288,11 @@ class RunState:
         except DecodeError:
             file.note("parse", offset, 1)
             return
-        self.process_event(event, file_id, offset)
+        try:
+            self.process_event(event, file_id, offset)
+        except Exception:  # a record that breaks a rule we did not foresee costs itself
+            log.exception("run %r: skipped the record at offset %d", self.name, offset)
+            file.note("data_loss", offset, 1)
 
     # -- decoded events ----------------------------------------------------
 
@@ -334,7 +362,7 @@ class RunState:
                 if array.nbytes <= _CACHE_LIMIT:
                     array.flags.writeable = False
                     series.decoded[(file_id, offset, index)] = array
-        except ValueError:
+        except Exception:  # any value that cannot be decoded costs itself, nothing more
             self.files[file_id].note("data_loss", offset, 1)
             return
         series.append_refs(event.step, event.wall_time, file_id, offset, index, length)

@@ -9,18 +9,23 @@ one. With a cache directory, the state is saved to a persistent index
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
 import os
 import threading
 import time
 from collections.abc import Iterable
+from typing import BinaryIO
 
 from trainboard.data import _index, _reading
 from trainboard.data._run import RunState, Series
 from trainboard.data._subruns import infer_sub_run
 from trainboard.data._tail import RunReset, Scratch, read_new_bytes, refresh_files
 from trainboard.data.provider import (
+    BlobSequencePoint,
     BlobSequenceSeries,
+    BlobSequenceSteps,
     DataClass,
     DataProvider,
     LoadWarning,
@@ -34,8 +39,11 @@ from trainboard.data.provider import (
 )
 from trainboard.errors import NotFoundError
 from trainboard.format.event import is_event_file
+from trainboard.format.kinds.projector import CONFIG_FILENAME
 
 __all__ = ["LogdirProvider"]
+
+log = logging.getLogger("trainboard.data")
 
 _INCOMPLETE_GRACE_S = 30.0  # a partial record older than this is reported as truncated
 
@@ -68,6 +76,7 @@ class LogdirProvider(DataProvider):
         use_cache: bool = True,
         save_interval: float = 60.0,
     ) -> None:
+        super().__init__()
         self.logdir = os.path.abspath(os.path.expanduser(os.fspath(logdir)))
         self.check_crc = check_crc
         self.save_interval = save_interval
@@ -123,7 +132,7 @@ class LogdirProvider(DataProvider):
         try:
             refresh_files(state, names)
             for file_id in range(len(state.files)):
-                read_new_bytes(state, file_id, scratch)
+                _read_isolated(state, file_id, scratch)
         except RunReset:
             fresh = RunState(state.name, state.path)
             with self._lock:
@@ -133,7 +142,7 @@ class LogdirProvider(DataProvider):
             try:
                 refresh_files(fresh)
                 for file_id in range(len(fresh.files)):
-                    read_new_bytes(fresh, file_id, scratch)
+                    _read_isolated(fresh, file_id, scratch)
             except RunReset:
                 pass  # changed again while being read: the next reload tries again
             fresh.trim()
@@ -295,6 +304,32 @@ class LogdirProvider(DataProvider):
             refs = _reading.snapshot_refs(state, series)
         return _reading.blob_series(run, tag, refs)
 
+    def read_blob_steps(self, run: str, tag: str) -> BlobSequenceSteps:
+        with self._lock:
+            _, series = self._series(run, tag, DataClass.BLOB_SEQUENCE)
+            assert series.lengths is not None
+            return BlobSequenceSteps(
+                run, tag, series.steps.view(), series.wall_times.view(), series.lengths.view()
+            )
+
+    def read_blob_point(
+        self, run: str, tag: str, step: int, index: int | None = None
+    ) -> BlobSequencePoint:
+        with self._lock:
+            state, series = self._series(run, tag, DataClass.BLOB_SEQUENCE)
+            found = series.position_of(step, index)
+            if found is None:
+                raise NotFoundError(f"run {run!r} tag {tag!r} has no step {step}")
+            assert series.files is not None and series.offsets is not None
+            assert series.indices is not None and series.lengths is not None
+            file_name = state.files[int(series.files.view()[found])].name
+            offset = int(series.offsets.view()[found])
+            value_index = int(series.indices.view()[found])
+            length = int(series.lengths.view()[found])
+            wall_time = float(series.wall_times.view()[found])
+        refs = _reading.blob_refs(run, file_name, offset, value_index, length, step, wall_time)
+        return BlobSequencePoint(run, tag, found, step, wall_time, refs)
+
     def read_blob(self, key: str) -> bytes:
         run, name, offset, index, element = _reading.parse_blob_key(key)
         with self._lock:
@@ -303,6 +338,56 @@ class LogdirProvider(DataProvider):
                 raise NotFoundError(f"blob key {key!r}: run {run!r} has no file {name!r}")
             plugins = {tag: s.plugin_name for tag, s in state.series.items()}
         return _reading.read_blob(os.path.join(state.path, name), offset, index, element, plugins)
+
+    # -- files of a run's directory -----------------------------------------
+
+    def projector_runs(self) -> list[str]:
+        with self._lock:
+            names = {".", *self._runs}  # a config at the root counts without event files
+        return [
+            name
+            for name in sorted(names)
+            if os.path.isfile(os.path.join(self._run_directory(name), CONFIG_FILENAME))
+        ]
+
+    def _run_directory(self, run: str) -> str:
+        """The real path of ``run``'s directory; NotFoundError when it is outside the logdir."""
+        root = os.path.realpath(self.logdir)
+        path = os.path.realpath(os.path.join(root, run))
+        if os.path.commonpath([root, path]) != root:
+            raise NotFoundError(f"run {run!r} is outside the logdir {self.logdir!r}")
+        return path
+
+    def _run_file(self, run: str, path: str) -> str:
+        directory = self._run_directory(run)
+        found = os.path.realpath(os.path.join(directory, os.path.expanduser(path)))
+        try:
+            inside = os.path.commonpath([directory, found]) == directory
+        except ValueError:  # pragma: no cover - another drive, on Windows only
+            inside = False
+        if not inside:
+            raise ValueError(
+                f"{path!r} resolves to {found!r}, outside the directory {directory!r} "
+                f"of run {run!r}"
+            )
+        return found
+
+    def open_run_file(self, run: str, path: str) -> BinaryIO:
+        """Open a file of a run's directory (see :class:`~trainboard.data.provider.DataProvider`).
+
+        Example::
+
+            with provider.open_run_file("exp1", "projector_config.pbtxt") as f:
+                text = f.read().decode("utf-8")
+        """
+        return open(self._run_file(run, path), "rb")
+
+    def run_file_version(self, run: str, path: str) -> str:
+        """A digest of the file's real path, size and modification time."""
+        found = self._run_file(run, path)
+        stat = os.stat(found)
+        key = f"{found}\0{stat.st_size}\0{stat.st_mtime_ns}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     def warnings(self) -> list[LoadWarning]:
         now = time.time()
@@ -378,3 +463,18 @@ def _file_warnings(state: RunState, now: float) -> Iterable[LoadWarning]:
             )
         if file.unreadable:
             yield LoadWarning(state.name, path, "unreadable", 0, 0, file.unreadable)
+
+
+def _read_isolated(state: RunState, file_id: int, scratch: Scratch) -> None:
+    """``read_new_bytes``, where a failure nobody foresaw costs that file, not the reload.
+
+    The file is reported ``unreadable`` (a warning on the board) and read again at the
+    next reload; the other files and runs are read as usual.
+    """
+    try:
+        read_new_bytes(state, file_id, scratch)
+    except (RunReset, AssertionError):  # a reset is handled above; a failed assert is a bug
+        raise
+    except Exception as exc:
+        log.exception("reading %s of run %r failed", state.files[file_id].name, state.name)
+        state.files[file_id].unreadable = f"reading it failed: {type(exc).__name__}: {exc}"

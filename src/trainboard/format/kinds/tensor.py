@@ -84,6 +84,23 @@ def ndarray_to_tensor(array: Any) -> TensorProto:
     return TensorProto(dtype=code, tensor_shape=shape_proto(array.shape), tensor_content=content)
 
 
+# A TensorProto may state one value for a whole shape. Decoding such a record may make at
+# most MAX_EXPANSION times its own size in bytes, or MIN_EXPANDED_BYTES, whichever is
+# larger: a 43-byte record cannot ask for a [1e6, 1e6] array. Both are module settings.
+MAX_EXPANSION = 1024
+MIN_EXPANDED_BYTES = 1 << 20
+
+
+def _check_expansion(tensor: TensorProto, shape: tuple[int, ...], nbytes: int) -> None:
+    allowed = max(MAX_EXPANSION * tensor.ByteSize(), MIN_EXPANDED_BYTES)
+    if nbytes > allowed:
+        raise ValueError(
+            f"TensorProto of {tensor.ByteSize()} bytes with shape {list(shape)} would expand "
+            f"to {nbytes} bytes; at most {allowed} (MAX_EXPANSION x its size, or "
+            f"MIN_EXPANDED_BYTES) are decoded"
+        )
+
+
 def _bfloat16_to_float32(bits: np.ndarray) -> np.ndarray:
     return (bits.astype(np.uint32) << 16).view(np.float32)
 
@@ -94,7 +111,11 @@ def tensor_to_ndarray(tensor: TensorProto) -> np.ndarray:
     Strings come back as an ``object`` array of ``bytes``; bfloat16 as float32.
     """
     shape = tuple(d.size for d in tensor.tensor_shape.dim)
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    if any(d < 0 for d in shape):
+        raise ValueError(f"TensorProto shape {list(shape)} has a negative dimension")
+    count = 1
+    for d in shape:  # Python ints: a product of huge dimensions must not wrap around
+        count *= d
     if tensor.dtype == _DT_STRING:
         values: np.ndarray = np.empty(len(tensor.string_val), dtype=object)
         values[:] = list(tensor.string_val)
@@ -121,9 +142,10 @@ def tensor_to_ndarray(tensor: TensorProto) -> np.ndarray:
         raise ValueError(f"unsupported TensorProto dtype {name!r}")
     if values.size == count:
         return values.reshape(shape)
-    if values.size == 1:  # one value fills the whole shape
-        return np.full(shape, values[0], dtype=values.dtype)
-    if values.size == 0:
+    if values.size <= 1:  # one value (or none: zeros) fills the whole shape
+        _check_expansion(tensor, shape, count * values.dtype.itemsize)
+        if values.size == 1:
+            return np.full(shape, values[0], dtype=values.dtype)
         return np.zeros(shape, dtype=values.dtype)
     raise ValueError(f"TensorProto holds {values.size} values but its shape {shape} needs {count}")
 
