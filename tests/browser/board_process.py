@@ -23,7 +23,9 @@ from pathlib import Path
 
 __all__ = ["BoardProcess", "running_board", "trainboard_command"]
 
-_URL_LINE = re.compile(r"^trainboard \S+ serving .* at (http://\S+/) \(Ctrl\+C to quit\)$")
+_URL_LINE = re.compile(
+    r"^trainboard \S+ serving .* at (http://\S+/)(?:\?token=(\S+))? \(Ctrl\+C to quit\)$"
+)
 STARTUP_TIMEOUT_S = 60.0
 
 
@@ -48,6 +50,7 @@ class BoardProcess:
         self.command = [*trainboard_command(), "serve", "--logdir", self.logdir, "--port", "0",
                         *cache, *args]
         self.url = ""
+        self.token = ""  # the board's token when it printed one (listening beyond loopback)
         self.output: list[str] = []
         self._lines: queue.Queue[str | None] = queue.Queue()
         # Output is read on a thread so a chatty server can never block on a full pipe.
@@ -80,6 +83,7 @@ class BoardProcess:
             match = _URL_LINE.match(line)
             if match:
                 self.url = match.group(1)
+                self.token = match.group(2) or ""
                 return self.url
         self.stop()
         raise RuntimeError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -158,3 +159,27 @@ def test_the_cli_board_refuses_a_rebound_host(tmp_path: Path) -> None:
         connection.request("GET", "/api/runs")
         assert connection.getresponse().status == 200
         connection.close()
+
+
+def test_the_visdom_client_logs_in_to_a_token_protected_board(tmp_path: Path) -> None:
+    visdom = pytest.importorskip("visdom")
+    import warnings
+
+    with running_board(tmp_path, "--token", "s3cret") as board:
+        assert board.token == "s3cret"
+        port = urllib.parse.urlsplit(board.url).port
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            viz = visdom.Visdom(server="http://127.0.0.1", port=port, username="me",
+                                password="s3cret", raise_exceptions=True,
+                                use_incoming_socket=False)
+            assert viz.text("hello", win="t", env="exp") == "t"
+            viz.session.close()
+            with pytest.raises(RuntimeError, match="Authentication failed"):
+                _ = visdom.Visdom(server="http://127.0.0.1", port=port, username="me",
+                                  password="wrong", raise_exceptions=True,
+                                  use_incoming_socket=False).session
+        query = urllib.parse.urlencode({"env": "exp", "token": "s3cret"})
+        with urllib.request.urlopen(f"{board.url}api/live/windows?{query}") as response:
+            windows = json.loads(response.read())["windows"]
+        assert [w["content"] for w in windows] == ["hello"]

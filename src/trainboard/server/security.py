@@ -11,7 +11,8 @@ One ASGI middleware in front of every route, HTTP and WebSocket alike:
   client, ``curl``) pass: browsers always send one on these requests.
 * **Token** (a board reachable beyond loopback): every request must carry it, as
   ``?token=``, the ``trainboard_token`` cookie (set when a URL with the token is opened),
-  or ``Authorization: token <t>`` / ``Bearer <t>``.
+  or ``Authorization: token <t>`` / ``Bearer <t>``. The ``visdom`` client logs in with
+  its own options, ``Visdom(username=any, password=<token>)``.
 * **Bodies** larger than ``max_body_bytes`` get 413 before the route reads them.
 * **Headers** on every HTTP response: a Content-Security-Policy (scripts only from the
   board; ``frame-ancestors`` lets a notebook on localhost embed it), ``nosniff``, no
@@ -20,6 +21,7 @@ One ASGI middleware in front of every route, HTTP and WebSocket alike:
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import urllib.parse
@@ -124,6 +126,9 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)
+        if self._is_visdom_login(scope):
+            await self._visdom_login(receive, send)
+            return
         refusal, set_cookie = self._check(scope, headers)
         if refusal is not None:
             await self._refuse(scope, receive, send, *refusal)
@@ -183,6 +188,45 @@ class SecurityMiddleware:
         )
         await send({"type": "http.response.body", "body": body})
 
+    def _is_visdom_login(self, scope: Scope) -> bool:
+        """The ``visdom`` client's login: ``POST /`` with ``{username, password}``."""
+        return (
+            self.security.token is not None
+            and scope["type"] == "http"
+            and scope.get("method") == "POST"
+            and scope.get("path") == "/"
+        )
+
+    async def _visdom_login(self, receive: Receive, send: Send) -> None:
+        """``Visdom(username=..., password=<token>)``: the client sends sha256(password).
+
+        Any user name; the password is the board's token. Success sets the token cookie
+        (and Visdom's ``user_password`` cookie, which its event socket sends).
+        """
+        body = b""
+        more = True
+        while more and len(body) <= 4096:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        try:
+            given = json.loads(body).get("password", "")
+        except (ValueError, AttributeError):
+            given = ""
+        assert self.security.token is not None
+        expected = hashlib.sha256(self.security.token.encode()).hexdigest()
+        ok = isinstance(given, str) and hmac.compare_digest(given, expected)
+        status, reply = (200, b'{"ok": true}') if ok else (403, json.dumps(
+            {"error": {"status": 403, "message": "wrong password: Visdom(password=...) "
+                       "must be the token trainboard printed at start"}}).encode())
+        headers = [(b"content-type", b"application/json"), *_HEADERS]
+        if ok:
+            for name in (TOKEN_COOKIE, "user_password"):
+                cookie = f"{name}={self.security.token}; Path=/; HttpOnly; SameSite=Strict"
+                headers.append((b"set-cookie", cookie.encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": reply})
+
     @staticmethod
     def _limited(receive: Receive, limit: int) -> Receive:
         """``receive`` that fails the request once more than ``limit`` body bytes arrived."""
@@ -235,5 +279,5 @@ def _token_of(scope: Scope, headers: dict[str, str]) -> tuple[str | None, bool]:
         cookie.load(headers.get("cookie", ""))
     except Exception:  # a malformed Cookie header carries no token
         return None, False
-    morsel = cookie.get(TOKEN_COOKIE)
+    morsel = cookie.get(TOKEN_COOKIE) or cookie.get("user_password")
     return (morsel.value if morsel is not None else None), False
