@@ -10,6 +10,7 @@ board's Live tab) loads ``trainboard.visdom`` on first use.
 
 import typing as _typing
 
+from trainboard._version import __version__ as __version__
 from trainboard.data import open_logdir as open
 from trainboard.errors import (
     CorruptRecordError as CorruptRecordError,
@@ -33,7 +34,6 @@ from trainboard.writer import SummaryWriter as SummaryWriter
 if _typing.TYPE_CHECKING:
     from trainboard.visdom import Visdom as Visdom
 
-__version__ = "0.1.0.dev0"
 
 __all__ = [
     "CorruptRecordError",

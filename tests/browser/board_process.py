@@ -47,8 +47,10 @@ class BoardProcess:
         self.logdir = os.fspath(logdir)
         # No index cache unless asked: tests must not read or leave one in the user's cache.
         cache = () if use_cache else ("--no_cache",)
+        # No second port for Visdom clients unless a test asks: parallel boards would race for it.
+        visdom = () if "--visdom_port" in args else ("--visdom_port", "0")
         self.command = [*trainboard_command(), "serve", "--logdir", self.logdir, "--port", "0",
-                        *cache, *args]
+                        *cache, *visdom, *args]
         self.url = ""
         self.token = ""  # the board's token when it printed one (listening beyond loopback)
         self.output: list[str] = []

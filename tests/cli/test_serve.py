@@ -30,14 +30,22 @@ def _serving(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         [*TRAINBOARD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as proc:
         try:
-            assert proc.stdout is not None
-            line = proc.stdout.readline()
-            match = re.search(r"at (http://\S+/) ", line)
-            assert match, f"no URL in {line!r}"
-            yield match.group(1), proc
+            yield _wait_for_url(proc), proc
         finally:
             proc.terminate()
             proc.wait(10)
+
+
+def _wait_for_url(proc: subprocess.Popen[str]) -> str:
+    """The URL of the line announcing it (other lines may come first)."""
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:
+        match = re.search(r" serving .* at (http://\S+/) ", line)
+        if match:
+            return match.group(1)
+        seen.append(line)
+    raise AssertionError(f"no URL announced; stdout: {seen!r}")
 
 
 def _get_json(url: str) -> object:
@@ -73,10 +81,78 @@ def test_serve_subcommand_with_options_before_the_logdir(logdir: Path) -> None:
         assert _get_json(url + "api/runs")
 
 
-def test_a_missing_logdir_is_a_clear_cli_error(tmp_path: Path) -> None:
-    result = _run("--logdir", str(tmp_path / "nope"))
-    assert result.returncode == 2
-    assert "does not exist" in result.stderr and "nope" in result.stderr
+def test_a_missing_logdir_is_waited_for_then_shown(tmp_path: Path) -> None:
+    # TensorBoard's "start the board, then train": the board serves an empty logdir, says
+    # it is waiting, and shows the runs once the directory appears.
+    later = tmp_path / "not_yet"
+    args = [*TRAINBOARD, "--logdir", str(later), "--port", "0", "--no_cache",
+            "--reload_interval", "0.2"]
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            assert proc.stderr is not None
+            url = _wait_for_url(proc)
+            line = proc.stderr.readline()
+            assert "does not exist yet" in line and "waiting" in line and str(later) in line
+            assert _get_json(url + "api/runs")["runs"] == []  # type: ignore[index]
+            with SummaryWriter(later / "run") as w:
+                w.add_scalar("loss", 1.0, 0)
+            deadline = time.monotonic() + 10
+            while not _get_json(url + "api/runs")["runs"]:  # type: ignore[index]
+                assert time.monotonic() < deadline, "the run never appeared"
+                time.sleep(0.1)
+            runs = _get_json(url + "api/runs")["runs"]  # type: ignore[index]
+            assert [r["name"] for r in runs] == ["run"]
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def test_a_missing_logdir_without_reloads_says_it_stays_empty(tmp_path: Path) -> None:
+    from trainboard.cli.serve import missing_logdir_notes
+
+    [note] = missing_logdir_notes(str(tmp_path / "nope"), None, 0.0)
+    assert "does not exist" in note and "stays empty" in note
+    assert missing_logdir_notes(str(tmp_path), None, 1.0) == []
+    [spec_note] = missing_logdir_notes(None, f"a:{tmp_path},b:{tmp_path / 'later'}", 1.0)
+    assert str(tmp_path / "later") in spec_note and "waiting" in spec_note
+
+
+def test_a_logdir_that_is_a_file_is_a_clear_cli_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    result = _run("--logdir", str(tmp_path / "file"))
+    assert result.returncode == 2 and "file" in result.stderr
+    result = _run("--logdir_spec", f"a:{tmp_path / 'file'}")
+    assert result.returncode == 2 and "is a file" in result.stderr
+
+
+def test_python_m_trainboard_runs_the_cli(logdir: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "trainboard", "--help"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0 and "Usage: trainboard" in result.stdout
+    args = [sys.executable, "-m", "trainboard", "--logdir", str(logdir), "--port", "0",
+            "--no_cache"]
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            url = _wait_for_url(proc)
+            assert [r["name"] for r in _get_json(url + "api/runs")["runs"]] == ["run"]  # type: ignore[index]
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="no SO_REUSEPORT here")
+def test_reuse_port_shares_a_port_a_parent_holds(logdir: Path) -> None:
+    # TensorBoard's --reuse_port: a parent binds the port with SO_REUSEPORT and hands it on.
+    with socket.socket() as parent:
+        parent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        parent.bind(("127.0.0.1", 0))
+        port = parent.getsockname()[1]
+        refused = _run("--logdir", str(logdir), "--port", str(port))
+        assert refused.returncode == 1 and "already in use" in refused.stderr
+        with _serving("--logdir", str(logdir), "--port", str(port), "--no_cache",
+                      "--reuse_port", "true") as (url, _):
+            assert url == f"http://127.0.0.1:{port}/"
+            assert _get_json(url + "api/runs")
 
 
 def test_no_logdir_is_a_usage_error() -> None:
@@ -94,16 +170,25 @@ def test_a_taken_port_gets_a_clear_message(logdir: Path) -> None:
     assert f"port {port}" in result.stderr and "already in use" in result.stderr
 
 
-def test_binding_beyond_loopback_warns(logdir: Path) -> None:
-    args = [*TRAINBOARD, "--logdir", str(logdir), "--port", "0", "--host", "0.0.0.0"]
-    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
-        try:
-            assert proc.stderr is not None and proc.stdout is not None
-            assert "not loopback" in proc.stderr.readline()
-            assert "serving" in proc.stdout.readline()
-        finally:
-            proc.terminate()
-            proc.wait(10)
+def test_binding_beyond_loopback_needs_a_token_or_warns(logdir: Path) -> None:
+    base = [*TRAINBOARD, "--logdir", str(logdir), "--port", "0", "--host", "0.0.0.0",
+            "--visdom_port", "0"]
+    for extra in (["--no_token"], []):
+        args = [*base, *extra]
+        with subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ) as proc:
+            try:
+                assert proc.stderr is not None and proc.stdout is not None
+                if extra:  # no token: anyone on the network may read and push
+                    assert "not loopback" in proc.stderr.readline()
+                    assert "serving" in proc.stdout.readline()
+                else:  # a random token, printed in the URL
+                    line = proc.stdout.readline()
+                    assert "serving" in line and "/?token=" in line
+            finally:
+                proc.terminate()
+                proc.wait(10)
 
 
 def test_bad_logdir_spec_is_rejected(tmp_path: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -96,3 +99,28 @@ def test_kernel_and_fallback_agree_exactly(
     python = ema(values, weight), ema_time_weighted(x, values, weight)
     for a, b in zip(native, python, strict=True):
         assert np.array_equal(a, b, equal_nan=True)
+
+
+VECTORS = json.loads(
+    (Path(__file__).parents[1] / "vectors" / "smoothing.json").read_text(encoding="utf-8")
+)
+
+
+def _floats(items: list[Any]) -> np.ndarray:
+    """JSON numbers, with non-finite ones spelled "NaN", "Infinity", "-Infinity"."""
+    return np.array([float(v) for v in items], dtype=np.float64)
+
+
+@pytest.mark.parametrize("case", VECTORS["cases"], ids=lambda c: f"{c['kind']}: {c['name']}")
+def test_shared_vectors(kernel: str, case: dict[str, Any]) -> None:
+    """tests/vectors/smoothing.json, which the front end's smoothing.ts is held to as well."""
+    values = _floats(case["values"])
+    if case["kind"] == "ema":
+        got = ema(values, case["weight"])
+    else:
+        got = ema_time_weighted(_floats(case["x"]), values, case["weight"])
+    expected = _floats(case["expected"])
+    finite = np.isfinite(expected)
+    assert np.array_equal(got[~finite], expected[~finite], equal_nan=True)
+    tolerance = VECTORS["tolerance"]
+    np.testing.assert_allclose(got[finite], expected[finite], rtol=tolerance, atol=tolerance)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from starlette.testclient import TestClient
@@ -197,7 +197,8 @@ def test_without_a_declaration_metrics_are_the_scalars_below_sessions(tmp_path: 
     provider.reload()
     answer = hparams_impl(provider)
     assert [(m["group"], m["tag"]) for m in answer["metrics"]] == [("", "loss"), ("eval", "loss")]
-    assert [m["value"] for m in answer["sessions"][0]["metrics"]] == [9.0, 1.0]
+    metrics = cast(list[dict[str, Any]], answer["sessions"][0]["metrics"])
+    assert [m["value"] for m in metrics] == [9.0, 1.0]
 
 
 def test_an_empty_logdir_has_no_sessions(tmp_path: Path) -> None:

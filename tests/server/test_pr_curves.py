@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -128,7 +128,7 @@ def test_raw_curves_keep_their_values(client: TestClient) -> None:
 
 
 def test_a_malformed_curve_is_reported_not_raised() -> None:
-    entry = curve_entry(np.zeros((3, 4)))
+    entry = cast(dict[str, Any], curve_entry(np.zeros((3, 4))))  # FIELDS index it
     assert "[3, 4]" in entry["error"] and all(entry[f] == [] for f in FIELDS)
     nan = curve_entry(np.array([[1.0], [0.0], [0.0], [0.0], [np.nan], [1.0]]))
     assert nan["precision"] == [None]

@@ -22,10 +22,8 @@ from starlette.testclient import TestClient
 
 from trainboard import SummaryWriter
 from trainboard.data.logdir import LogdirProvider
+from trainboard.projector import ProjectorState
 from trainboard.server.app import create_app
-from trainboard.server.projections import nearest, pca
-from trainboard.server.projector_data import _count_tsv, parse_tensor_tsv, read_metadata
-from trainboard.server.routes.projector import ProjectorState
 
 N = 60
 
@@ -193,15 +191,6 @@ def test_pca_explained_variance_equals_numpys(client: TestClient, logdir: Path) 
         np.testing.assert_allclose(coords[:, c], sign * reference[:, c], rtol=1e-4, atol=1e-4)
 
 
-def test_pca_with_fewer_points_than_dimensions_equals_numpys() -> None:
-    x = np.random.default_rng(3).normal(size=(6, 40))
-    coords, ratio, _ = pca(x)
-    centred = x - x.mean(0)
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    np.testing.assert_allclose(ratio, (s**2 / np.sum(s**2))[:6], atol=1e-9)
-    np.testing.assert_allclose(np.abs(coords[:, :5]), np.abs(centred @ vt[:5].T), atol=1e-4)
-
-
 def test_tsne_job_reports_progress_completes_and_is_cached(
     client: TestClient, logdir: Path
 ) -> None:
@@ -228,11 +217,11 @@ def test_tsne_job_reports_progress_completes_and_is_cached(
     assert again["state"] == "done" and again["key"] == status["key"]
     # A fresh server over the same cache directory finds it on disk.
     state = client.app.state.projector  # type: ignore[attr-defined]
-    fresh = ProjectorState(os.path.dirname(state.store.cache_dir))
+    fresh = ProjectorState(state.provider, os.path.dirname(state.store.cache_dir))
     try:
-        from trainboard.server.projector_data import read_embeddings
+        from trainboard.projector.embeddings import read_embeddings
 
-        (embedding,) = read_embeddings(str(logdir / "torch"), "torch")
+        (embedding,) = read_embeddings(state.provider, "torch")
         job = fresh.jobs.request(embedding, "tsne", status["params"])
         assert job.state == "done" and job.key == status["key"]
         cached = fresh.jobs.result(job.key)
@@ -297,13 +286,6 @@ def test_neighbors_match_brute_force(client: TestClient, logdir: Path) -> None:
         )
 
 
-def test_nearest_handles_zero_vectors_and_non_finite_rows() -> None:
-    x = np.array([[1, 0], [0, 0], [2, 0.1], [np.nan, 1]], dtype=np.float32)
-    indices, distances = nearest(x, 0, 3, "cosine")
-    assert indices.tolist() == [2, 1, 3] and distances[1] == 1.0 and distances[2] == np.inf
-    assert nearest(x[:1], 0, 5, "euclidean")[0].size == 0
-
-
 @pytest.mark.parametrize(
     ("query", "needle"),
     [
@@ -338,39 +320,16 @@ def test_unknown_things_are_404s_and_bad_indices_400s(client: TestClient) -> Non
     )
 
 
-def test_tsv_parsing_matches_numpy_and_names_bad_lines(tmp_path: Path) -> None:
-    text = "1\t2.5\tnan\n-3e2\tinf\t0.10000000149011612\n\n4\t5\t6"
-    parsed = parse_tensor_tsv(text.encode(), "t.tsv")
-    expected = np.array([[1, 2.5, np.nan], [-300, np.inf, 0.1], [4, 5, 6]], dtype=np.float32)
-    np.testing.assert_array_equal(parsed, expected)
-    path = tmp_path / "t.tsv"
-    path.write_text(text + "\n\n")
-    assert _count_tsv(str(path)) == (4, 3)  # the blank line inside counts: an estimate
-    with pytest.raises(ValueError, match=r"line 2 has 2 values, but line 1 has 3"):
-        parse_tensor_tsv(b"1\t2\t3\n4\t5\n", "t.tsv")
-    with pytest.raises(ValueError, match=r"line 2 holds 'abc', which is not a number"):
-        parse_tensor_tsv(b"1\t2\n4\tabc\n", "t.tsv")
-
-
-def test_metadata_of_the_wrong_length_is_fitted_with_a_warning(tmp_path: Path) -> None:
-    path = tmp_path / "m.tsv"
-    path.write_text("a\tb\r\nx\ty\r\nz\r\n")
-    short = read_metadata(str(path), 3)
-    assert short.columns == ("a", "b")
-    assert short.values == (("x", "z", ""), ("y", "", ""))
-    assert short.warning is not None and "2 rows of labels for 3 points" in short.warning
-    assert read_metadata(str(path), 1).values == (("x",), ("y",))
-
-
 def test_runs_of_a_logdir_spec_are_found(logdir: Path) -> None:
     from trainboard.data.multi import MultiProvider
+    from trainboard.projector.embeddings import find_embedding
     from trainboard.server.routes.core import runs_impl
-    from trainboard.server.routes.projector import embeddings_impl, find_embedding
+    from trainboard.server.routes.projector import embeddings_impl
 
     inner = LogdirProvider(logdir, use_cache=False)
     inner.reload()
     provider = MultiProvider({"a": inner})
-    state = ProjectorState(None)
+    state = ProjectorState(provider, None)
     try:
         runs = {r["run"]: r for r in embeddings_impl(provider, state)["runs"]}
         assert {"a/ours", "a/torch", "a/evil"} <= set(runs)

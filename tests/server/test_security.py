@@ -183,3 +183,27 @@ def test_the_visdom_client_logs_in_to_a_token_protected_board(tmp_path: Path) ->
         with urllib.request.urlopen(f"{board.url}api/live/windows?{query}") as response:
             windows = json.loads(response.read())["windows"]
         assert [w["content"] for w in windows] == ["hello"]
+
+
+def test_a_wrong_method_gets_405_with_allow(local: TestClient) -> None:
+    response = local.delete("/api/runs")
+    assert response.status_code == 405
+    assert "GET" in response.headers["allow"]
+    assert response.json()["error"]["status"] == 405
+    assert local.post("/api/nope").status_code == 404
+
+
+def test_visdom_login_and_env_pages_work_under_a_path_prefix(tmp_path: Path) -> None:
+    import hashlib
+
+    app = create_app(
+        LogdirProvider(tmp_path, use_cache=False), logdir=str(tmp_path), reload_interval=0,
+        security=WebSecurity(token="s3cret"), path_prefix="/proxy/tb",
+    )
+    with TestClient(app, base_url=BOARD) as client:
+        password = hashlib.sha256(b"s3cret").hexdigest()
+        login = client.post("/proxy/tb/", json={"username": "me", "password": password})
+        assert login.status_code == 200 and TOKEN_COOKIE in login.headers["set-cookie"]
+        page = client.get("/proxy/tb/env/main", follow_redirects=False)
+        assert page.status_code == 303
+        assert page.headers["location"] == "/proxy/tb/#live?live_env=main"

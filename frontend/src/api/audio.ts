@@ -1,9 +1,10 @@
-// The Audio dashboard's wire types (docs/http/audio.md) and their conversion. The step
-// listing and the point query are the images routes' (../images/api.ts).
+// The audio routes' wire types (docs/http/audio.md) and their conversion, for the Audio
+// dashboard and its fake routes. The step listing and point query are the images routes'
+// (images.ts).
 
-import type { ApiClient, TagsIndex } from "../../api/client";
-import type { MediaTagInfo, MediaTags, PointRef } from "../images/api";
-import { pointParams } from "../images/api";
+import type { ApiClient, TagsIndex } from "./client";
+import type { MediaTagInfo, MediaTags, PointRef } from "./images";
+import { pointParams } from "./images";
 
 export interface WireAudioInfo {
   readonly step: number;

@@ -1,65 +1,73 @@
 // The server side of the binary series format, for the fake client and for tests of the
-// decoder in convert.ts. Layout: see convert.ts and docs/http/api.md.
+// decoder in convert.ts. Layout: see convert.ts and docs/http/api.md; the header is typed by
+// the generated wire types, and tests/vectors/binary_series.json holds bytes the server made.
 
 import type { ScalarsResult } from "./client";
 import type { WireArrayRef, WireScalarSeriesHeader, WireScalarsHeader } from "./wire_types";
 
-interface PendingArray {
-  ref: WireArrayRef;
-  data: Float64Array;
-}
+type Dtype = "f8" | "i8";
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /** Encodes a scalars response as the server does for format=binary (steps as i8). */
 export function encodeScalarsBinary(result: ScalarsResult): ArrayBuffer {
-  const pending: PendingArray[] = [];
-  const place = (data: Float64Array, dtype: "f8" | "i8"): WireArrayRef => {
-    const ref: WireArrayRef = { offset: 0, length: data.length, dtype };
-    pending.push({ ref, data });
-    return ref;
-  };
-  const series: WireScalarSeriesHeader[] = result.series.map((s) => {
-    const header: WireScalarSeriesHeader = {
-      run: s.run,
-      total_points: s.totalPoints,
-      returned_points: s.returnedPoints,
-      first_wall_time: s.firstWallTime,
-      steps: place(s.steps, "i8"),
-      wall_times: place(s.wallTimes, "f8"),
-      values: place(s.values, "f8"),
-    };
-    if (s.smoothed) header.smoothed = place(s.smoothed, "f8");
-    return header;
-  });
-  const header: WireScalarsHeader = { tag: result.tag, xaxis: result.xaxis, series };
+  const arrays: { data: Float64Array; dtype: Dtype }[] = [];
+  const indexOf = (data: Float64Array, dtype: Dtype): number => arrays.push({ data, dtype }) - 1;
+  const layout = result.series.map((s) => ({
+    s,
+    steps: indexOf(s.steps, "i8"),
+    wallTimes: indexOf(s.wallTimes, "f8"),
+    values: indexOf(s.values, "f8"),
+    smoothed: s.smoothed ? indexOf(s.smoothed, "f8") : null,
+  }));
   // Offsets depend on the header's length, which depends on the offsets' digits: grow the
   // room left for the header until the header fits in it.
-  let start = 8;
-  let headerBytes: Uint8Array;
-  for (;;) {
+  const headerAt = (start: number): { header: WireScalarsHeader; offsets: number[] } => {
+    const offsets: number[] = [];
     let offset = start;
-    for (const p of pending) {
-      p.ref.offset = offset;
-      offset += p.data.length * 8;
+    for (const a of arrays) {
+      offsets.push(offset);
+      offset += a.data.length * 8;
     }
-    headerBytes = new TextEncoder().encode(JSON.stringify(header));
-    const needed = align8(4 + headerBytes.length);
-    if (needed <= start) break;
-    start = needed;
+    const ref = (i: number): WireArrayRef => ({
+      offset: offsets[i] as number,
+      length: (arrays[i] as { data: Float64Array }).data.length,
+      dtype: (arrays[i] as { dtype: Dtype }).dtype,
+    });
+    const series = layout.map((l): WireScalarSeriesHeader => {
+      const base = {
+        run: l.s.run,
+        total_points: l.s.totalPoints,
+        returned_points: l.s.returnedPoints,
+        first_wall_time: l.s.firstWallTime,
+        steps: ref(l.steps),
+        wall_times: ref(l.wallTimes),
+        values: ref(l.values),
+      };
+      return l.smoothed === null ? base : { ...base, smoothed: ref(l.smoothed) };
+    });
+    return { header: { tag: result.tag, xaxis: result.xaxis, series }, offsets };
+  };
+  let start = 8;
+  let placed = headerAt(start);
+  let headerBytes = new TextEncoder().encode(JSON.stringify(placed.header));
+  while (align8(4 + headerBytes.length) > start) {
+    start = align8(4 + headerBytes.length);
+    placed = headerAt(start);
+    headerBytes = new TextEncoder().encode(JSON.stringify(placed.header));
   }
-  const total = pending.reduce((n, p) => n + p.data.length * 8, start);
+  const total = arrays.reduce((n, a) => n + a.data.length * 8, start);
   const buffer = new ArrayBuffer(total);
   const view = new DataView(buffer);
   view.setUint32(0, headerBytes.length, true);
   new Uint8Array(buffer, 4, headerBytes.length).set(headerBytes);
-  for (const p of pending) {
-    for (let i = 0; i < p.data.length; i++) {
-      const at = p.ref.offset + i * 8;
-      const v = p.data[i] as number;
-      if (p.ref.dtype === "i8") view.setBigInt64(at, BigInt(Math.trunc(v)), true);
-      else view.setFloat64(at, v, true);
+  arrays.forEach((a, k) => {
+    const at0 = placed.offsets[k] as number;
+    for (let i = 0; i < a.data.length; i++) {
+      const v = a.data[i] as number;
+      if (a.dtype === "i8") view.setBigInt64(at0 + i * 8, BigInt(Math.trunc(v)), true);
+      else view.setFloat64(at0 + i * 8, v, true);
     }
-  }
+  });
   return buffer;
 }

@@ -1,30 +1,22 @@
 // The front end's only view of the server: an abstract ApiClient and the UI types it returns.
 // Implementations: HttpClient (the real server) and FakeClient (in memory: tests and the demo).
 //
-// The typed methods serve the shell and Scalars. Other dashboards use the generic getJson /
-// getBytes / href with their own wire types and converters (src/dashboards/<kind>/api.ts), so
-// adding a dashboard never touches this file.
+// The typed methods serve the shell (environment, runs, tag indexes, the push channel). Every
+// dashboard fetches its data with the generic getJson / getBytes / href, through its own
+// api.ts (src/dashboards/<id>/api.ts) or, for a kind that several dashboards show, through
+// src/api/<kind>.ts (scalars.ts, images.ts, histograms.ts, ...), so adding a dashboard never
+// touches this file.
 
 import type { QueryParams } from "./query";
+import type { WireKind } from "./wire_types";
 
 export type { QueryParams, QueryValue } from "./query";
 
-export type Kind =
-  | "scalars"
-  | "histograms"
-  | "images"
-  | "audio"
-  | "text"
-  | "pr_curves"
-  | "graphs"
-  | "projector"
-  | "hparams"
-  | "custom_scalars"
-  | "mesh";
+/** A dashboard kind, as the server lists them (generated: see wire_types.ts). */
+export type Kind = WireKind;
 
 export type XAxis = "step" | "relative" | "wall";
 export type SmoothingKind = "ema" | "time_ema";
-export type DownloadFormat = "csv" | "json";
 
 export interface Environment {
   readonly version: string;
@@ -60,7 +52,8 @@ export interface RunsInfo {
 
 export interface TagInfo {
   readonly points: number;
-  readonly lastStep: number;
+  /** Null when every point of the tag was purged. */
+  readonly lastStep: number | null;
   readonly displayName: string;
   readonly description: string;
 }
@@ -68,20 +61,7 @@ export interface TagInfo {
 /** run -> tag -> info */
 export type TagsIndex = ReadonlyMap<string, ReadonlyMap<string, TagInfo>>;
 
-export interface ScalarsQuery {
-  readonly tag: string;
-  readonly runs: readonly string[];
-  /** The plot's width in pixels: the server returns at most 4 points per pixel column. */
-  readonly width: number;
-  readonly xaxis: XAxis;
-  readonly xmin?: number | undefined;
-  readonly xmax?: number | undefined;
-  /** 0 = none. */
-  readonly smoothing: number;
-  readonly smoothingKind: SmoothingKind;
-}
-
-/** One run's points, columnar. Non-finite values are NaN / ±Infinity. */
+/** One run's points of GET /api/scalars (scalars.ts), columnar. Non-finite: NaN / ±Infinity. */
 export interface ScalarSeries {
   readonly run: string;
   /** Points in the whole (run, tag) series at full resolution. */
@@ -142,10 +122,6 @@ export abstract class ApiClient {
   abstract environment(): Promise<Environment>;
   abstract runs(): Promise<RunsInfo>;
   abstract tags(kind: Kind): Promise<TagsIndex>;
-  /** One card's data; fetched in the binary form where the transport has one. */
-  abstract scalars(query: ScalarsQuery, signal?: AbortSignal): Promise<ScalarsResult>;
-  /** A URL that downloads every point of (run, tag) at full resolution. */
-  abstract scalarDataHref(run: string, tag: string, format: DownloadFormat): string;
   abstract openLive(): LiveTransport;
 
   /**

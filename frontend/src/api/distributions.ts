@@ -2,8 +2,8 @@
 // compressed on the server to TensorBoard's nine basis points (the values at 0%, 6.68%,
 // 15.87%, 30.85%, 50%, 69.15%, 84.13%, 93.32% and 100% of the counts).
 
-import type { ApiClient } from "../../api/client";
-import { ApiError } from "../../api/client";
+import type { ApiClient } from "./client";
+import { ApiError } from "./client";
 
 /** The answer, as sent. Non-finite values are null. */
 export interface WireDistributions {

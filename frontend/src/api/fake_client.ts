@@ -2,30 +2,22 @@
 // answers with the server's wire shapes (and the binary series format), run through the same
 // converters as HttpClient, so the code under test is the code that talks to the server.
 //
-// The generic methods (getJson / getBytes / href) answer from fake routes a dashboard's test
+// The generic methods (getJson / getBytes / href) answer from fake routes: api/scalars and
+// api/scalars/data, which it installs itself over the FakeLogdir, and those a dashboard's test
 // installs: `client.addRoute("api/images", (params) => ({...wire JSON...}))`.
 
-import type {
-  DownloadFormat,
-  Environment,
-  Kind,
-  LiveTransport,
-  QueryParams,
-  RunsInfo,
-  ScalarSeries,
-  ScalarsQuery,
-  ScalarsResult,
-  TagsIndex,
-} from "./client";
+import type { Environment, Kind, LiveTransport, QueryParams, RunsInfo, ScalarSeries, ScalarsResult, TagsIndex } from "./client";
 import { ApiClient, ApiError } from "./client";
 import { encodeScalarsBinary } from "./binary_encode";
 import { encodeQuery } from "./query";
-import { convertEnvironment, convertRuns, convertTags, decodeScalarsBinary } from "./convert";
+import type { DownloadFormat, ScalarsQuery } from "./scalars";
+import { parseScalarsParams } from "./scalars";
+import { convertEnvironment, convertRuns, convertTags } from "./convert";
 import { downsampleIndices, gather, rangeIndices } from "./fake_sampling";
 import type { FakeLogdirSpec, FakeSeries } from "./fake_logdir";
 import { FakeLogdir } from "./fake_logdir";
-import type { WireLiveMessage, WireRunsResponse, WireTagsResponse } from "./wire_types";
-import { smooth } from "../dashboards/scalars/smoothing";
+import type { WireLiveMessage, WireRun, WireRunsResponse, WireTagInfo, WireTagsResponse } from "./wire_types";
+import { smooth } from "../charts/smoothing";
 
 /**
  * A fake server route: given the query, answers with a JSON-able value (getJson), an
@@ -70,8 +62,6 @@ function xsFor(series: FakeSeries, xaxis: ScalarsQuery["xaxis"]): Float64Array {
 
 export class FakeClient extends ApiClient {
   readonly logdir: FakeLogdir;
-  /** Every scalars query answered, in order (tests assert what was fetched). */
-  readonly scalarQueries: ScalarsQuery[] = [];
   /** Every generic request answered (or refused), in order. */
   readonly requests: FakeRequest[] = [];
   refuseLive = false;
@@ -86,7 +76,16 @@ export class FakeClient extends ApiClient {
     this.logdir = new FakeLogdir(spec);
     this.latencyMs = options.latencyMs ?? 0;
     this.windowTitle = options.windowTitle ?? "";
+    this.addRoute("api/scalars", (params) => this.scalars(parseScalarsParams(params)));
+    this.addRoute("api/scalars/data", (params) =>
+      this.scalarData(params.get("run") ?? "", params.get("tag") ?? "", params.get("format") === "json" ? "json" : "csv"),
+    );
     for (const [path, route] of Object.entries(options.routes ?? {})) this.addRoute(path, route);
+  }
+
+  /** Every scalars query asked, in order (tests assert what was fetched). */
+  get scalarQueries(): ScalarsQuery[] {
+    return this.requests.filter((r) => r.path === "api/scalars").map((r) => parseScalarsParams(r.params));
   }
 
   /** Installs (or replaces) the fake route answering `path` ("api/x" or "/api/x"). */
@@ -177,7 +176,7 @@ export class FakeClient extends ApiClient {
 
   runs(): Promise<RunsInfo> {
     return this.answer(() => {
-      const runs = this.logdir.spec.runs.map((r) => ({
+      const runs: WireRun[] = this.logdir.spec.runs.map((r) => ({
         name: r.name,
         parent: r.parent ?? null,
         group_tag: r.groupTag ?? null,
@@ -189,7 +188,13 @@ export class FakeClient extends ApiClient {
       const wire: WireRunsResponse = {
         runs,
         kinds: [...new Set(runs.flatMap((r) => r.kinds))].sort(),
-        warnings: this.logdir.spec.warnings ?? [],
+        warnings: (this.logdir.spec.warnings ?? []).map((w) => ({
+          run: w.run,
+          path: w.path,
+          kind: w.kind ?? "parse",
+          count: w.count ?? 1,
+          message: w.message,
+        })),
       };
       return convertRuns(wire);
     });
@@ -197,33 +202,28 @@ export class FakeClient extends ApiClient {
 
   tags(kind: Kind): Promise<TagsIndex> {
     return this.answer(() => {
-      const wire: WireTagsResponse = { kind, tags: {} };
-      if (kind === "scalars") {
-        for (const run of this.logdir.spec.runs) {
-          const tags: WireTagsResponse["tags"][string] = {};
-          for (const [tag, points] of Object.entries(run.tags)) {
-            tags[tag] = { points, last_step: points - 1, display_name: "", description: "" };
-          }
-          wire.tags[run.name] = tags;
-        }
-      }
+      const runs = kind === "scalars" ? this.logdir.spec.runs : [];
+      const info = (points: number): WireTagInfo => ({ points, last_step: points - 1, display_name: "", description: "" });
+      const wire: WireTagsResponse = {
+        kind,
+        tags: Object.fromEntries(
+          runs.map((run) => [run.name, Object.fromEntries(Object.entries(run.tags).map(([tag, n]) => [tag, info(n)]))]),
+        ),
+      };
       return convertTags(wire);
     });
   }
 
-  scalars(query: ScalarsQuery, signal?: AbortSignal): Promise<ScalarsResult> {
-    this.scalarQueries.push(query);
-    return this.answer(() => {
-      if (signal?.aborted) throw new DOMException("aborted", "AbortError");
-      const series: ScalarSeries[] = [];
-      for (const run of query.runs) {
-        if (!this.logdir.runSpec(run)) throw new ApiError(404, `unknown run '${run}'`);
-        const stored = this.logdir.get(run, query.tag);
-        if (stored) series.push(this.sample(run, stored, query));
-      }
-      const result: ScalarsResult = { tag: query.tag, xaxis: query.xaxis, series };
-      return decodeScalarsBinary(encodeScalarsBinary(result));
-    });
+  /** GET api/scalars: the binary answer. */
+  private scalars(query: ScalarsQuery): ArrayBuffer {
+    const series: ScalarSeries[] = [];
+    for (const run of query.runs) {
+      if (!this.logdir.runSpec(run)) throw new ApiError(404, `unknown run '${run}'`);
+      const stored = this.logdir.get(run, query.tag);
+      if (stored) series.push(this.sample(run, stored, query));
+    }
+    const result: ScalarsResult = { tag: query.tag, xaxis: query.xaxis, series };
+    return encodeScalarsBinary(result);
   }
 
   private sample(run: string, stored: FakeSeries, query: ScalarsQuery): ScalarSeries {
@@ -245,7 +245,8 @@ export class FakeClient extends ApiClient {
     };
   }
 
-  scalarDataHref(run: string, tag: string, format: DownloadFormat): string {
+  /** GET api/scalars/data: every point of (run, tag), as a file. */
+  private scalarData(run: string, tag: string, format: DownloadFormat): Blob {
     const series = this.logdir.get(run, tag);
     const rows: string[] = [];
     for (let i = 0; series && i < series.length; i++) {
@@ -253,9 +254,7 @@ export class FakeClient extends ApiClient {
       rows.push(format === "csv" ? `${w},${s},${v}` : `[${w},${s},${v}]`);
     }
     const text = format === "csv" ? `wall_time,step,value\n${rows.join("\n")}\n` : `[${rows.join(",")}]`;
-    const type = format === "csv" ? "text/csv" : "application/json";
-    if (typeof URL.createObjectURL === "function") return URL.createObjectURL(new Blob([text], { type }));
-    return `data:${type},${encodeURIComponent(text)}`;
+    return new Blob([text], { type: format === "csv" ? "text/csv" : "application/json" });
   }
 
   openLive(): LiveTransport {

@@ -2,12 +2,12 @@
 // whose runs lr_3e-4 and lr_1e-3/seed_1 (the odd runs of demoSpec: the histograms kind) have tags,
 // answering GET /api/tags?kind=histograms, /api/histograms and /api/distributions.
 
-import type { Kind, TagsIndex } from "../../api/client";
-import { FakeClient } from "../../api/fake_client";
-import { demoSpec } from "../../api/fake_logdir";
-import type { WireDistributions } from "../distributions/api";
-import type { HistogramSeries } from "./api";
-import { encodeHistogramsBinary } from "./binary_encode";
+import type { Kind, TagsIndex } from "./client";
+import { FakeClient } from "./fake_client";
+import { demoSpec } from "./fake_logdir";
+import type { WireDistributions } from "./wire_types";
+import type { HistogramSeries } from "./histograms";
+import { encodeHistogramsBinary } from "./histograms_binary_encode";
 
 export const FAKE_TAGS = ["layer/bias", "layer/weight"];
 export const BINS = 5;

@@ -2,11 +2,13 @@
 // same spec gives the same data), generated lazily per (run, tag), and appendable so the
 // demo and tests can exercise live updates.
 
+import type { WireKind } from "./wire_types";
+
 export interface FakeRunSpec {
   name: string;
   parent?: string;
   groupTag?: string;
-  kinds?: string[];
+  kinds?: WireKind[];
   /** tag -> number of points */
   tags: Record<string, number>;
 }
@@ -15,6 +17,10 @@ export interface FakeWarningSpec {
   run: string | null;
   path: string;
   message: string;
+  /** As the server's: "crc", "garbage", "parse", "data_loss"... (default "parse"). */
+  kind?: string;
+  /** Default 1. */
+  count?: number;
 }
 
 export interface FakeLogdirSpec {

@@ -3,11 +3,10 @@
 // Step s of an image tag is at wall time 1000 + s; `steps` and `samples` can be raised to
 // simulate new data, `fail` makes the image route answer 404.
 
-import type { Kind, TagsIndex } from "../../api/client";
-import { ApiError } from "../../api/client";
-import { FakeClient } from "../../api/fake_client";
-import type { WireImageInfo, WireImageTags, WireStepListing } from "./api";
-import type { WireAudioInfo } from "../audio/api";
+import type { Kind, TagsIndex } from "./client";
+import { ApiError } from "./client";
+import { FakeClient } from "./fake_client";
+import type { WireAudioInfo, WireAudioSteps, WireImageInfo, WireImageSteps, WireImageTags } from "./wire_types";
 
 export class MediaFakeClient extends FakeClient {
   /** Steps of every tag. */
@@ -61,7 +60,7 @@ export class MediaFakeClient extends FakeClient {
     return { media: null, tags: { a: { solid: info("image"), clip: info("video") }, b: { solid: info("image") } } };
   }
 
-  private listing(params: URLSearchParams, media: "image" | "video" | null): WireStepListing {
+  private listing(params: URLSearchParams, media: "image" | "video" | null): WireImageSteps | WireAudioSteps {
     const steps = Array.from({ length: this.steps }, (_, s) => s);
     const samples = params.get("run") === "a" && params.get("tag") === "solid" ? this.samples : 1;
     return {
@@ -74,10 +73,11 @@ export class MediaFakeClient extends FakeClient {
     };
   }
 
-  private point(params: URLSearchParams): { step: number; index: number; wall_time: number; sample: number; samples: number } {
+  private point(params: URLSearchParams): Pick<WireImageInfo, "run" | "tag" | "step" | "index" | "wall_time" | "sample" | "samples"> {
     const step = Number(params.get("step"));
     if (!(step >= 0 && step < this.steps)) throw new ApiError(404, `no step ${step}`);
-    return { step, index: step, wall_time: 1000 + step, sample: Number(params.get("sample") ?? 0), samples: 1 };
+    const [run, tag] = [params.get("run") ?? "", params.get("tag") ?? ""];
+    return { run, tag, step, index: step, wall_time: 1000 + step, sample: Number(params.get("sample") ?? 0), samples: 1 };
   }
 
   private imageInfo(params: URLSearchParams): WireImageInfo {

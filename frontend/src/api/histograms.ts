@@ -1,8 +1,8 @@
 // GET /api/histograms (docs/http/histograms.md): every step of one (run, tag) histogram,
 // resampled on the server onto one x grid of equal bins, fetched in the binary form.
 
-import type { ApiClient } from "../../api/client";
-import { ApiError } from "../../api/client";
+import type { ApiClient } from "./client";
+import { ApiError } from "./client";
 
 /** Bins of the common x grid a card asks for (TensorBoard rebins to 30 too). */
 export const HISTOGRAM_BINS = 30;

@@ -1,6 +1,7 @@
 // The server's binary histograms answer, built in the browser: for fake routes in tests.
 
-import type { HistogramSeries } from "./api";
+import type { HistogramSeries } from "./histograms";
+import type { WireHistogramsHeader } from "./wire_types";
 
 /** Encodes `series` as GET /api/histograms?format=binary does (docs/http/histograms.md). */
 export function encodeHistogramsBinary(series: HistogramSeries): ArrayBuffer {
@@ -18,14 +19,13 @@ export function encodeHistogramsBinary(series: HistogramSeries): ArrayBuffer {
   let header: Uint8Array;
   for (;;) {
     const offsets = [base, base + (sizes[0] as number), base + (sizes[0] as number) + (sizes[1] as number)];
-    header = new TextEncoder().encode(
-      JSON.stringify({
-        ...fields,
-        steps: { offset: offsets[0], length: n, dtype: "f8" },
-        wall_times: { offset: offsets[1], length: n, dtype: "f8" },
-        counts: { offset: offsets[2], length: series.counts.length, dtype: "f4" },
-      }),
-    );
+    const wire: WireHistogramsHeader = {
+      ...fields,
+      steps: { offset: offsets[0] as number, length: n, dtype: "f8" },
+      wall_times: { offset: offsets[1] as number, length: n, dtype: "f8" },
+      counts: { offset: offsets[2] as number, length: series.counts.length, dtype: "f4" },
+    };
+    header = new TextEncoder().encode(JSON.stringify(wire));
     const needed = Math.ceil((4 + header.length) / 8) * 8;
     if (needed <= base) break;
     base = needed;

@@ -1,40 +1,11 @@
 // ApiClient over the real server. Every URL is relative to the page, so the board works
 // under any path prefix; the push channel is the WebSocket at api/live beside it.
 
-import type {
-  DownloadFormat,
-  Environment,
-  Kind,
-  LiveTransport,
-  QueryParams,
-  RunsInfo,
-  ScalarsQuery,
-  ScalarsResult,
-  TagsIndex,
-} from "./client";
+import type { Environment, Kind, LiveTransport, QueryParams, RunsInfo, TagsIndex } from "./client";
 import { ApiClient, ApiError } from "./client";
 import { pathWithQuery } from "./query";
-import { convertEnvironment, convertRuns, convertTags, decodeScalarsBinary } from "./convert";
+import { convertEnvironment, convertRuns, convertTags } from "./convert";
 import type { WireEnvironment, WireErrorBody, WireRunsResponse, WireTagsResponse } from "./wire_types";
-
-/** Builds the query string of GET /api/scalars (runs repeated, so names may hold commas). */
-export function scalarsQueryString(query: ScalarsQuery, format: "json" | "binary"): string {
-  const params = new URLSearchParams();
-  params.set("tag", query.tag);
-  for (const run of query.runs) params.append("runs", run);
-  params.set("width", String(Math.max(1, Math.min(10000, Math.round(query.width)))));
-  params.set("xaxis", query.xaxis);
-  if (query.xmin !== undefined && query.xmax !== undefined) {
-    params.set("xmin", String(query.xmin));
-    params.set("xmax", String(query.xmax));
-  }
-  if (query.smoothing > 0) {
-    params.set("smoothing", String(query.smoothing));
-    params.set("smoothing_kind", query.smoothingKind);
-  }
-  params.set("format", format);
-  return params.toString();
-}
 
 async function errorFrom(response: Response, url: string): Promise<ApiError> {
   let message = `${response.status} ${response.statusText} for ${url}`;
@@ -95,16 +66,6 @@ export class HttpClient extends ApiClient {
 
   async tags(kind: Kind): Promise<TagsIndex> {
     return convertTags(await this.getJson<WireTagsResponse>("api/tags", { kind }));
-  }
-
-  async scalars(query: ScalarsQuery, signal?: AbortSignal): Promise<ScalarsResult> {
-    const response = await this.get(`api/scalars?${scalarsQueryString(query, "binary")}`, signal);
-    return decodeScalarsBinary(await response.arrayBuffer());
-  }
-
-  scalarDataHref(run: string, tag: string, format: DownloadFormat): string {
-    const params = new URLSearchParams({ run, tag, format });
-    return this.url(`api/scalars/data?${params.toString()}`);
   }
 
   openLive(): LiveTransport {

@@ -2,7 +2,7 @@
 // for the Images and Video dashboards; the step listing and point query are shared with
 // Audio (docs/http/audio.md has the same shapes).
 
-import type { ApiClient, QueryParams } from "../../api/client";
+import type { ApiClient, QueryParams } from "./client";
 
 export type Media = "image" | "video";
 

@@ -1,124 +1,48 @@
-// Shapes exactly as the server sends them (docs/http/api.md), field names in snake_case.
-// Only convert.ts reads these; the rest of the front end uses the UI types in client.ts.
+// Shapes exactly as the server sends them, field names in snake_case: names for the schemas
+// of wire.gen.ts, which scripts/generate_wire_types.py generates from the server's response
+// models (src/trainboard/server/wire/) through the OpenAPI document (docs/http/openapi.json).
+// Nothing here is written by hand but the names: change a model, regenerate, and tsc shows
+// every use that no longer fits. The rest of the front end uses the UI types in client.ts.
 
-export type WireKind =
-  | "scalars"
-  | "histograms"
-  | "images"
-  | "audio"
-  | "text"
-  | "pr_curves"
-  | "graphs"
-  | "projector"
-  | "hparams"
-  | "custom_scalars"
-  | "mesh";
+import type { components } from "./wire.gen";
 
-export interface WireEnvironment {
-  version: string;
-  logdir: string;
-  window_title: string;
-  reload_interval: number;
-}
+type Schemas = components["schemas"];
 
-export interface WireRun {
-  name: string;
-  parent: string | null;
-  group_tag: string | null;
-  /** "scalars" for add_scalars sub-runs, "hparams" for the run add_hparams creates. */
-  sub_run?: string | null;
-  kinds: string[];
-  start_time: number | null;
-  last_update: number | null;
-}
+/** A dashboard kind: the one list is trainboard.data.dashboard_kinds.Kind. */
+export type WireKind = Schemas["Kind"];
 
-export interface WireWarning {
-  run: string | null;
-  path: string;
-  kind?: string;
-  count?: number;
-  message: string;
-}
+export type WireEnvironment = Schemas["Environment"];
+export type WireRun = Schemas["Run"];
+export type WireWarning = Schemas["LoadWarning"];
+export type WireRunsResponse = Schemas["RunsResponse"];
+export type WireTagInfo = Schemas["TagInfo"];
+export type WireTagsResponse = Schemas["TagsResponse"];
 
-export interface WireRunsResponse {
-  runs: WireRun[];
-  kinds: string[];
-  warnings: WireWarning[];
-}
-
-export interface WireTagInfo {
-  points: number;
-  last_step: number;
-  display_name: string;
-  description: string;
-}
-
-export interface WireTagsResponse {
-  kind: string;
-  /** run name -> tag -> info */
-  tags: Record<string, Record<string, WireTagInfo>>;
-}
-
-export type WireXAxis = "step" | "relative" | "wall";
-
+export type WireXAxis = Schemas["ScalarsResponse"]["xaxis"];
 /** One run's series in the JSON form of GET /api/scalars (non-finite values are null). */
-export interface WireScalarSeriesJson {
-  run: string;
-  total_points: number;
-  returned_points: number;
-  /** Wall time of the series' first point (origin of the relative axis). */
-  first_wall_time?: number | null;
-  steps: number[];
-  wall_times: number[];
-  values: (number | null)[];
-  smoothed?: (number | null)[];
-}
-
-export interface WireScalarsJson {
-  tag: string;
-  xaxis: WireXAxis;
-  series: WireScalarSeriesJson[];
-}
-
+export type WireScalarSeriesJson = Schemas["ScalarSeries"];
+export type WireScalarsJson = Schemas["ScalarsResponse"];
 /** Where one array lies in a binary body. */
-export interface WireArrayRef {
-  offset: number;
-  length: number;
-  dtype: "f8" | "i8";
-}
-
+export type WireArrayRef = Schemas["ArrayRef"];
 /** The header of the binary form: the JSON form with every array replaced by a reference. */
-export interface WireScalarSeriesHeader {
-  run: string;
-  total_points: number;
-  returned_points: number;
-  first_wall_time?: number | null;
-  steps: WireArrayRef;
-  wall_times: WireArrayRef;
-  values: WireArrayRef;
-  smoothed?: WireArrayRef;
-}
+export type WireScalarSeriesHeader = Schemas["ScalarSeriesHeader"];
+export type WireScalarsHeader = Schemas["ScalarsHeader"];
 
-export interface WireScalarsHeader {
-  tag: string;
-  xaxis: WireXAxis;
-  series: WireScalarSeriesHeader[];
-}
+export type WireHistogramsHeader = Schemas["HistogramsHeader"];
+export type WireDistributions = Schemas["DistributionsResponse"];
+export type WireImageTags = Schemas["ImageTagsResponse"];
+export type WireImageSteps = Schemas["ImageSteps"];
+export type WireImageInfo = Schemas["ImageInfo"];
+export type WireAudioSteps = Schemas["StepsListing"];
+export type WireAudioInfo = Schemas["AudioInfo"];
+export type WireMeshTags = Schemas["MeshTagsResponse"];
+export type WireMeshSteps = Schemas["MeshStepsResponse"];
+export type WireMeshHeader = Schemas["MeshDataHeader"];
+export type WireMeshArrayRef = Schemas["MeshArrayRef"];
 
-export interface WireErrorBody {
-  error: { status: number; message: string };
-}
+/** The body of every error answer. */
+export type WireErrorBody = Schemas["ErrorBody"];
 
-export interface WirePointsUpdate {
-  run: string;
-  tag: string;
-  total_points: number;
-  last_step: number;
-}
-
-export type WireLiveMessage =
-  | { type: "hello"; version: string }
-  | { type: "runs"; added?: string[]; removed?: string[]; reset?: string[] }
-  | { type: "points"; kind: string; updates: WirePointsUpdate[] }
-  | { type: "tags"; kind: string; run: string; added?: string[] }
-  | { type: "warnings" };
+export type WirePointsUpdate = Schemas["PointsUpdate"];
+/** One message of the push channel, WS /api/live. */
+export type WireLiveMessage = Schemas["PushMessage"];

@@ -1,8 +1,16 @@
 // Canvas plumbing shared by the Histograms and Distributions charts: a crisp canvas at the
-// device pixel ratio, colour mixing, and axis labels.
+// device pixel ratio, the plot rectangle, colour mixing, and axis labels.
 
-import type { Theme } from "../../core/theme";
-import { chartPalette } from "../../core/theme";
+import type { Theme } from "../core/theme";
+import { chartPalette } from "../core/theme";
+
+/** A plot's rectangle inside its canvas, in CSS pixels. */
+export interface PlotRect {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
 
 /** The card background per theme (styles.css --bg-card): old slices fade towards it. */
 const CARD_BACKGROUND: Record<Theme, string> = { light: "#ffffff", dark: "#2b2d31" };

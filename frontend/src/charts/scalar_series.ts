@@ -2,8 +2,9 @@
 // and the smoothed line, taken from the server when it smoothed with the current settings
 // (at full resolution) and computed here on the returned points otherwise.
 
-import type { ScalarSeries, ScalarsQuery, ScalarsResult, SmoothingKind, XAxis } from "../../api/client";
-import type { ChartSeries } from "../../charts/line_chart";
+import type { ScalarSeries, ScalarsResult, SmoothingKind, XAxis } from "../api/client";
+import type { ScalarsQuery } from "../api/scalars";
+import type { ChartSeries } from "./line_chart";
 import { smooth } from "./smoothing";
 
 export interface SeriesView {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emaSmooth, smooth, timeEmaSmooth } from "./smoothing";
+import vectorsText from "../../../tests/vectors/smoothing.json?raw";
 
 /** TensorBoard's classicSmoothing, transcribed as a per-point reference. */
 function tensorboardClassic(ys: number[], w: number): number[] {
@@ -113,5 +114,34 @@ describe("smooth", () => {
     expect(Array.from(smooth("time_ema", xs, ys, 0.5))).toEqual(Array.from(timeEmaSmooth(xs, ys, 0.5)));
     const copy = smooth("ema", xs, ys, 0);
     expect(Array.from(copy)).toEqual(ys);
+  });
+});
+
+// tests/vectors/smoothing.json: the vectors the server's Python and C smoothing are held to.
+
+interface Vector {
+  readonly name: string;
+  readonly kind: "ema" | "time_ema";
+  readonly weight: number;
+  readonly x?: readonly (number | string)[];
+  readonly values: readonly (number | string)[];
+  readonly expected: readonly (number | string)[];
+}
+
+const vectors = JSON.parse(vectorsText) as { readonly tolerance: number; readonly cases: readonly Vector[] };
+/** JSON numbers, with non-finite ones spelled "NaN", "Infinity", "-Infinity". */
+const floats = (items: readonly (number | string)[]): number[] => items.map(Number);
+
+describe("the shared smoothing vectors", () => {
+  it.each(vectors.cases.map((c) => [`${c.kind}: ${c.name}`, c] as const))("%s", (_, c) => {
+    const values = floats(c.values);
+    const got = Array.from(smooth(c.kind, floats(c.x ?? []), values, c.weight));
+    const expected = floats(c.expected);
+    expect(got.length).toBe(expected.length);
+    expected.forEach((e, i) => {
+      const g = got[i] as number;
+      if (!Number.isFinite(e)) expect(Object.is(g, e) || (Number.isNaN(g) && Number.isNaN(e))).toBe(true);
+      else expect(Math.abs(g - e)).toBeLessThanOrEqual(vectors.tolerance * Math.max(1, Math.abs(e)));
+    });
   });
 });

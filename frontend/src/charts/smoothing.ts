@@ -10,7 +10,7 @@
 // 1001 evenly spaced points it equals emaSmooth. The server implements the same formulas
 // (docs/http/api.md, smoothing_kind).
 
-import type { SmoothingKind } from "../../api/client";
+import type { SmoothingKind } from "../api/client";
 
 export const DEFAULT_SMOOTHING = 0.6;
 export const MAX_SMOOTHING = 0.999;

@@ -169,7 +169,7 @@ describe("(run, tag) cards", () => {
 
 describe("selectionChanged", () => {
   it("is true when the run filter, hidden runs or tag filter changed", () => {
-    const smoother: AppState = { ...DEFAULT_STATE, smoothing: 0.9 };
+    const smoother: AppState = { ...DEFAULT_STATE, params: { smoothing: "0.9" } };
     expect(selectionChanged(DEFAULT_STATE, smoother)).toBe(false);
     expect(selectionChanged(DEFAULT_STATE, { ...DEFAULT_STATE, tagFilter: "loss" })).toBe(true);
     expect(selectionChanged(DEFAULT_STATE, { ...DEFAULT_STATE, runFilter: "a" })).toBe(true);

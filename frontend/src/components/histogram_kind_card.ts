@@ -5,10 +5,10 @@
 // Hooks: the card's data-testid (given) with data-run and data-tag, and the card shell's
 // (components/card.ts).
 
-import { Card } from "../../components/card";
-import type { CardLoadResult } from "../../components/card";
-import type { DashboardContext } from "../../core/dashboard";
-import type { CardSpec, KindCard } from "./kind_dashboard";
+import { Card } from "./card";
+import type { CardLoadResult } from "./card";
+import type { DashboardContext } from "../core/dashboard";
+import type { CardSpec, KindCard } from "./histogram_kind_dashboard";
 
 const DEFAULT_WIDTH = 400;
 

@@ -8,16 +8,16 @@
 // Hooks: <id>-dashboard, <id>-controls, the select's data-testid (given), tag-filter,
 // <id>-empty, and the tag-group hooks of components/tag_groups.ts.
 
-import type { PointsUpdate, TagsIndex } from "../../api/client";
-import type { GridCard, RunTagSpec } from "../../components/card_grid";
-import { compareRunTags, runTagKey, runTagSpecs } from "../../components/card_grid";
-import type { CardLayout, RunsChange } from "../../components/indexed_cards";
-import { IndexedCardsDashboard } from "../../components/indexed_cards";
-import { groupByPrefix } from "../../components/tag_groups";
-import type { DashboardContext } from "../../core/dashboard";
-import { runsWithKind } from "../../core/dashboard";
-import { DebouncedCalls, h } from "../../core/dom";
-import type { AppState } from "../../core/url_state";
+import type { PointsUpdate, TagsIndex } from "../api/client";
+import type { GridCard, RunTagSpec } from "./card_grid";
+import { compareRunTags, runTagKey, runTagSpecs } from "./card_grid";
+import type { CardLayout, RunsChange } from "./indexed_cards";
+import { IndexedCardsDashboard } from "./indexed_cards";
+import { groupByPrefix } from "./tag_groups";
+import type { DashboardContext } from "../core/dashboard";
+import { runsWithKind } from "../core/dashboard";
+import { DebouncedCalls, h } from "../core/dom";
+import type { AppState } from "../core/url_state";
 
 export const KIND = "histograms";
 const LIVE_REFETCH_MS = 250;

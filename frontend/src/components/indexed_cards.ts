@@ -4,8 +4,8 @@
 // say runs or tags of its kind changed and after a reconnect, and rebuilds the grid when the
 // index, the runs or the run selection and tag filter change. Subclasses say which cards an
 // index gives (`layout`), how a card is made, and what push messages mean for their cards.
-// Text and PR curves (text/tag_cards.ts), Images, Video and Audio (images/media_frame.ts),
-// Mesh, Histograms and Distributions (histograms/kind_dashboard.ts) build on it.
+// Text and PR curves (tag_cards_dashboard.ts), Images, Video and Audio (media_dashboard.ts),
+// Mesh, Histograms and Distributions (histogram_kind_dashboard.ts) build on it.
 //
 // Hooks: <id>-dashboard (the root), <id>-controls (the settings bar, with tag-filter),
 // <id>-empty, and the tag-group hooks of tag_groups.ts.

@@ -8,15 +8,15 @@
 // Hooks: <id>-dashboard (the root, with data-dashboard-view set by the shell), <id>-controls,
 // <id>-empty, and the tag-group hooks of src/components/tag_groups.ts.
 
-import type { Kind, PointsUpdate } from "../../api/client";
-import type { RunTagSpec } from "../../components/card_grid";
-import { compareRunTags, runTagKey, runTagSpecs } from "../../components/card_grid";
-import type { CardLayout, RunsChange } from "../../components/indexed_cards";
-import { IndexedCardsDashboard } from "../../components/indexed_cards";
-import { groupByPrefix } from "../../components/tag_groups";
-import type { DashboardContext } from "../../core/dashboard";
-import { runsWithKind } from "../../core/dashboard";
-import type { MediaTagInfo, MediaTags } from "./api";
+import type { Kind, PointsUpdate } from "../api/client";
+import type { RunTagSpec } from "./card_grid";
+import { compareRunTags, runTagKey, runTagSpecs } from "./card_grid";
+import type { CardLayout, RunsChange } from "./indexed_cards";
+import { IndexedCardsDashboard } from "./indexed_cards";
+import { groupByPrefix } from "./tag_groups";
+import type { DashboardContext } from "../core/dashboard";
+import { runsWithKind } from "../core/dashboard";
+import type { MediaTagInfo, MediaTags } from "../api/images";
 
 /** `key` (`run \0 tag`) identifies the card across rebuilds. */
 export type MediaCardSpec = RunTagSpec;

@@ -8,16 +8,16 @@
 // data-steps: how many steps the tag has, data-sample, data-state), the step-slider hooks,
 // sample-slider / sample-value.
 
-import type { ApiClient } from "../../api/client";
-import type { CardLoadResult } from "../../components/card";
-import { Card } from "../../components/card";
-import { StepSlider } from "../../components/step_slider";
-import { h } from "../../core/dom";
-import type { FetchQueue } from "../../core/fetch_queue";
-import type { VisibilityTracker } from "../../core/visibility";
-import type { MediaPoint, PointRef, StepListing } from "./api";
-import { fetchListing } from "./api";
-import type { MediaCard, MediaCardSpec } from "./media_frame";
+import type { ApiClient } from "../api/client";
+import type { CardLoadResult } from "./card";
+import { Card } from "./card";
+import { StepSlider } from "./step_slider";
+import { h } from "../core/dom";
+import type { FetchQueue } from "../core/fetch_queue";
+import type { VisibilityTracker } from "../core/visibility";
+import type { MediaPoint, PointRef, StepListing } from "../api/images";
+import { fetchListing } from "../api/images";
+import type { MediaCard, MediaCardSpec } from "./media_dashboard";
 
 export interface StepCardEnv {
   readonly client: ApiClient;
@@ -191,6 +191,9 @@ export abstract class StepCard implements MediaCard {
     this.sampleValue.textContent = `${this.options.noun} ${sample + 1} of ${samples}`;
   }
 }
+
+/** Points an <img> at a URL and waits for it (tests without a browser pass a stand-in). */
+export type ImageLoader = (img: HTMLImageElement, src: string, signal: AbortSignal) => Promise<void>;
 
 /**
  * Points `img` at `src` and resolves once it has loaded (at once if it already shows

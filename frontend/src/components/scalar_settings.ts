@@ -1,19 +1,49 @@
-// The Scalars dashboard's settings bar, and what its settings mean for the cards (shared
-// with Custom scalars, whose charts follow the same settings).
+// The scalar chart settings that Scalars and Custom scalars share (Custom scalars' charts
+// follow the Scalars settings): their URL parameters (smoothing, smoothing_kind, xaxis, log,
+// outliers; registered here, see src/core/url_params.ts), the settings bar, and what a change
+// means for the cards.
 //
 // Hooks: smoothing-slider, smoothing-value, smoothing-kind, xaxis-select, log-y-toggle,
-// ignore-outliers-toggle, tag-filter (src/components/tag_groups.ts, as are the tag groups),
-// scalars-empty.
+// ignore-outliers-toggle, tag-filter (src/components/tag_groups.ts, as are the tag groups).
 
-import type { SmoothingKind, XAxis } from "../../api/client";
-import { TagFilterInput } from "../../components/tag_groups";
-import { h } from "../../core/dom";
-import type { Theme } from "../../core/theme";
-import type { AppState } from "../../core/url_state";
-import type { CardView } from "./card";
-import { MAX_SMOOTHING } from "./smoothing";
+import type { SmoothingKind, XAxis } from "../api/client";
+import { TagFilterInput } from "./tag_groups";
+import type { DashboardContext } from "../core/dashboard";
+import { h } from "../core/dom";
+import type { Theme } from "../core/theme";
+import { choiceParam, flagParam, numberParam, readUrlParams, registerUrlParams, urlParamsPatch } from "../core/url_params";
+import type { AppState } from "../core/url_state";
+import type { SeriesView } from "../charts/scalar_series";
+import { DEFAULT_SMOOTHING, MAX_SMOOTHING } from "../charts/smoothing";
 
-export type StatePatch = Partial<AppState>;
+export interface ScalarSettings extends SeriesView {
+  readonly logY: boolean;
+  readonly ignoreOutliers: boolean;
+}
+
+/** The settings' URL parameters; `window.__trainboard.state()` shows them by these keys. */
+export const SCALAR_SETTINGS = registerUrlParams<ScalarSettings>({
+  smoothing: numberParam("smoothing", DEFAULT_SMOOTHING, 0, MAX_SMOOTHING),
+  smoothingKind: choiceParam<SmoothingKind>("smoothing_kind", ["ema", "time_ema"]),
+  xaxis: choiceParam<XAxis>("xaxis", ["step", "relative", "wall"]),
+  logY: flagParam("log", false),
+  ignoreOutliers: flagParam("outliers", true),
+});
+
+/** The settings in `state`'s URL parameters. */
+export function scalarSettings(state: AppState): ScalarSettings {
+  return readUrlParams(SCALAR_SETTINGS, state.params);
+}
+
+/** The setParams patch that changes the settings in `patch`. */
+export function scalarSettingsParams(patch: Partial<ScalarSettings>): Record<string, string | null> {
+  return urlParamsPatch(SCALAR_SETTINGS, patch);
+}
+
+/** What a scalar card draws with: the settings, and the theme. */
+export interface CardView extends ScalarSettings {
+  readonly theme: Theme;
+}
 
 export class ControlsView {
   readonly element: HTMLElement;
@@ -25,7 +55,9 @@ export class ControlsView {
   private readonly outliers: HTMLInputElement;
   private readonly tagFilter: TagFilterInput;
 
-  constructor(onChange: (patch: StatePatch) => void) {
+  /** Changes go to the URL: the tag filter through `update`, the settings through `setParams`. */
+  constructor(context: Pick<DashboardContext, "update" | "setParams">) {
+    const onChange = (patch: Partial<ScalarSettings>): void => context.setParams(scalarSettingsParams(patch));
     const range = { min: 0, max: MAX_SMOOTHING, step: 0.001 };
     this.slider = h("input", { type: "range", ...range, "data-testid": "smoothing-slider", "aria-label": "Smoothing" });
     this.number = h("input", { type: "number", ...range, class: "tb-smoothing-number", "data-testid": "smoothing-value" });
@@ -44,7 +76,7 @@ export class ControlsView {
     );
     this.logY = h("input", { type: "checkbox", "data-testid": "log-y-toggle" });
     this.outliers = h("input", { type: "checkbox", "data-testid": "ignore-outliers-toggle" });
-    this.tagFilter = new TagFilterInput((tagFilter) => onChange({ tagFilter }));
+    this.tagFilter = new TagFilterInput((tagFilter) => context.update({ tagFilter }));
 
     const smoothing = (text: string): void => {
       const value = Number(text);
@@ -73,26 +105,20 @@ export class ControlsView {
 
   /** Shows `state` (without firing change events). */
   show(state: AppState): void {
-    this.slider.value = String(state.smoothing);
-    if (document.activeElement !== this.number) this.number.value = String(state.smoothing);
-    this.kind.value = state.smoothingKind;
-    this.xaxis.value = state.xaxis;
-    this.logY.checked = state.logY;
-    this.outliers.checked = state.ignoreOutliers;
+    const settings = scalarSettings(state);
+    this.slider.value = String(settings.smoothing);
+    if (document.activeElement !== this.number) this.number.value = String(settings.smoothing);
+    this.kind.value = settings.smoothingKind;
+    this.xaxis.value = settings.xaxis;
+    this.logY.checked = settings.logY;
+    this.outliers.checked = settings.ignoreOutliers;
     this.tagFilter.show(state.tagFilter);
   }
 }
 
 /** The view cards draw with: the settings of `state`, in `theme`. */
 export function cardViewOf(state: AppState, theme: Theme): CardView {
-  return {
-    xaxis: state.xaxis,
-    smoothing: state.smoothing,
-    smoothingKind: state.smoothingKind,
-    logY: state.logY,
-    ignoreOutliers: state.ignoreOutliers,
-    theme,
-  };
+  return { ...scalarSettings(state), theme };
 }
 
 /** A card that follows the settings. */
@@ -106,7 +132,9 @@ export interface ViewFollower {
  * redraws now (from what is held) and calls `smoothingChanged` (to schedule the refetch of
  * cards whose smoothing the server must do); log y and outliers redraw.
  */
-export function followViewChange(cards: Iterable<ViewFollower>, next: AppState, previous: AppState, smoothingChanged: () => void): void {
+export function followViewChange(cards: Iterable<ViewFollower>, nextState: AppState, previousState: AppState, smoothingChanged: () => void): void {
+  const next = scalarSettings(nextState);
+  const previous = scalarSettings(previousState);
   if (next.xaxis !== previous.xaxis) {
     for (const card of cards) card.viewChanged("always");
   } else if (next.smoothing !== previous.smoothing || next.smoothingKind !== previous.smoothingKind) {

@@ -6,12 +6,12 @@
 // Hooks: <kind>-dashboard, <kind>-controls (the settings bar with tag-filter), <kind>-empty,
 // and the tag-group hooks of src/components/tag_groups.ts.
 
-import type { Kind, PointsUpdate, Run, TagsIndex } from "../../api/client";
-import type { CardLayout, RunsChange } from "../../components/indexed_cards";
-import { IndexedCardsDashboard } from "../../components/indexed_cards";
-import { groupByPrefix } from "../../components/tag_groups";
-import type { DashboardContext } from "../../core/dashboard";
-import { runsWithKind } from "../../core/dashboard";
+import type { Kind, PointsUpdate, Run, TagsIndex } from "../api/client";
+import type { CardLayout, RunsChange } from "./indexed_cards";
+import { IndexedCardsDashboard } from "./indexed_cards";
+import { groupByPrefix } from "./tag_groups";
+import type { DashboardContext } from "../core/dashboard";
+import { runsWithKind } from "../core/dashboard";
 
 /** What the frame needs of a card. */
 export interface TagCard<S> {

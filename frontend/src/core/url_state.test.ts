@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { flagParam, numberParam, readUrlParams, registerUrlParams, registeredUrlValues, urlParamsPatch } from "./url_params";
 import type { AppState } from "./url_state";
 import { DEFAULT_STATE, formatState, parseState } from "./url_state";
+
+/** A dashboard's registered parameters, as a dashboard would declare them. */
+const TEST_PARAMS = registerUrlParams({ level: numberParam("test_level", 1, 0, 10), on: flagParam("test_on", false) });
 
 describe("URL state", () => {
   it("leaves defaults out of the URL", () => {
@@ -12,15 +16,10 @@ describe("URL state", () => {
   it("round-trips every field, including awkward run names", () => {
     const state: AppState = {
       tab: "histograms",
-      smoothing: 0.95,
-      smoothingKind: "time_ema",
       tagFilter: "loss|acc/.*",
       runFilter: "^lr_(1e-3|3e-4)$",
-      xaxis: "relative",
-      logY: true,
-      ignoreOutliers: false,
       hiddenRuns: new Set(["a,b", "c&d=e", "ünï/cöde", "x y#z", "."]),
-      params: { hist_mode: "overlay", img_step: "40", "odd key&": "a=b c" },
+      params: { hist_mode: "overlay", img_step: "40", "odd key&": "a=b c", test_level: "2.5", test_on: "1" },
     };
     const hash = formatState(state);
     expect(parseState(hash)).toEqual(state);
@@ -28,27 +27,22 @@ describe("URL state", () => {
   });
 
   it("keeps dashboard parameters but never lets them shadow the shell's own", () => {
-    const state = parseState("#images?img_step=3&img_step=4&smoothing=0.5");
+    const state = parseState("#images?img_step=3&img_step=4&tags=loss");
     expect(state.params).toEqual({ img_step: "3" });
-    expect(formatState({ ...state, params: { ...state.params, smoothing: "0.1" } })).toBe("#images?smoothing=0.5&img_step=3");
+    expect(state.tagFilter).toBe("loss");
+    expect(formatState({ ...state, params: { ...state.params, tags: "acc" } })).toBe("#images?tags=loss&img_step=3");
   });
 
-  it("keeps smoothing 0 (distinct from the default) and the wall axis", () => {
-    const state = { ...DEFAULT_STATE, smoothing: 0, xaxis: "wall" as const };
-    expect(parseState(formatState(state))).toEqual(state);
+  it("reads registered parameters as values, canonical, and drops malformed ones and defaults", () => {
+    const state = parseState("#images?test_level=12&test_on=maybe&img_step=3");
+    expect(state.params).toEqual({ img_step: "3", test_level: "10" });
+    expect(readUrlParams(TEST_PARAMS, state.params)).toEqual({ level: 10, on: false });
+    expect(parseState("#images?test_level=1&test_on=0").params).toEqual({});
+    expect(urlParamsPatch(TEST_PARAMS, { level: 1, on: true })).toEqual({ test_level: null, test_on: "1" });
+    expect(registeredUrlValues({ test_on: "true" })).toMatchObject({ level: 1, on: true });
   });
 
-  it("falls back to defaults for malformed values", () => {
-    const state = parseState("#nope?smoothing=abc&xaxis=sideways&log=maybe&smoothing_kind=x");
-    expect(state.tab).toBe("scalars");
-    expect(state.smoothing).toBe(DEFAULT_STATE.smoothing);
-    expect(state.xaxis).toBe("step");
-    expect(state.logY).toBe(false);
-    expect(state.smoothingKind).toBe("ema");
-  });
-
-  it("clamps smoothing into [0, 0.999]", () => {
-    expect(parseState("#scalars?smoothing=5").smoothing).toBe(0.999);
-    expect(parseState("#scalars?smoothing=-1").smoothing).toBe(0);
+  it("refuses a parameter name registered twice", () => {
+    expect(() => registerUrlParams({ other: flagParam("test_on", true) })).toThrow("already registered");
   });
 });

@@ -1,59 +1,38 @@
 // The view's state, kept in the URL fragment so a view can be shared and survives reload:
-//   #scalars?smoothing=0.8&xaxis=wall&log=1&outliers=0&tags=loss&runs=^lr_&off=a&off=b
+//   #scalars?tags=loss&runs=^lr_&off=a&off=b&log=1&smoothing=0.8&xaxis=wall
 // Defaults are left out. Deselected runs are listed ("off"), not selected ones, so runs that
-// appear later are shown, as in TensorBoard. Parameters the shell does not know belong to a
-// dashboard (`params`, e.g. "img_step=40"): kept as given and written back, so a dashboard
-// keeps its own settings in the URL without touching this file (see DashboardContext.param).
+// appear later are shown, as in TensorBoard. The shell owns the tab, the tag filter, the run
+// filter and the deselected runs; every other parameter belongs to a dashboard (`params`,
+// e.g. "img_step=40", or the scalar chart settings "smoothing", "xaxis", ...): kept and written
+// back, so a dashboard keeps its own settings in the URL without touching this file (see
+// DashboardContext.param). Parameters a dashboard registered (url_params.ts) are read back
+// canonical: a malformed value or the default is dropped.
 
-import type { SmoothingKind, XAxis } from "../api/client";
 import type { DashboardId } from "./dashboards";
 import { DEFAULT_DASHBOARD, isDashboardId } from "./dashboards";
-import { DEFAULT_SMOOTHING, MAX_SMOOTHING } from "../dashboards/scalars/smoothing";
+import { canonicalParam } from "./url_params";
 
 export interface AppState {
   readonly tab: DashboardId;
-  readonly smoothing: number;
-  readonly smoothingKind: SmoothingKind;
-  /** Regex over tags (Scalars). */
+  /** Regex over tags (every dashboard made of tag cards). */
   readonly tagFilter: string;
   /** Regex over run names (runs panel). */
   readonly runFilter: string;
-  readonly xaxis: XAxis;
-  readonly logY: boolean;
-  readonly ignoreOutliers: boolean;
   readonly hiddenRuns: ReadonlySet<string>;
   /** Dashboard-owned URL parameters (name -> value); names should carry a dashboard prefix. */
   readonly params: Readonly<Record<string, string>>;
 }
 
 /** The URL parameter names the shell itself owns. */
-const CORE_PARAMS = new Set(["smoothing", "smoothing_kind", "tags", "runs", "xaxis", "log", "outliers", "off"]);
+const CORE_PARAMS = new Set(["tags", "runs", "off"]);
 
 export const DEFAULT_STATE: AppState = {
   tab: DEFAULT_DASHBOARD,
-  smoothing: DEFAULT_SMOOTHING,
-  smoothingKind: "ema",
   tagFilter: "",
   runFilter: "",
-  xaxis: "step",
-  logY: false,
-  ignoreOutliers: true,
   hiddenRuns: new Set(),
   params: {},
 };
-
-function parseSmoothing(text: string | null): number {
-  if (text === null || text.trim() === "") return DEFAULT_SMOOTHING;
-  const value = Number(text);
-  if (!Number.isFinite(value)) return DEFAULT_SMOOTHING;
-  return Math.min(MAX_SMOOTHING, Math.max(0, value));
-}
-
-function parseFlag(text: string | null, fallback: boolean): boolean {
-  if (text === "1" || text === "true") return true;
-  if (text === "0" || text === "false") return false;
-  return fallback;
-}
 
 /** Parses a location hash ("#tab?query"); anything malformed falls back to its default. */
 export function parseState(hash: string): AppState {
@@ -61,17 +40,10 @@ export function parseState(hash: string): AppState {
   const cut = body.indexOf("?");
   const tabText = decodeURIComponent(cut < 0 ? body : body.slice(0, cut));
   const params = new URLSearchParams(cut < 0 ? "" : body.slice(cut + 1));
-  const xaxis = params.get("xaxis");
-  const kind = params.get("smoothing_kind");
   return {
     tab: isDashboardId(tabText) ? tabText : DEFAULT_STATE.tab,
-    smoothing: parseSmoothing(params.get("smoothing")),
-    smoothingKind: kind === "time_ema" ? "time_ema" : "ema",
     tagFilter: params.get("tags") ?? "",
     runFilter: params.get("runs") ?? "",
-    xaxis: xaxis === "relative" || xaxis === "wall" ? xaxis : "step",
-    logY: parseFlag(params.get("log"), DEFAULT_STATE.logY),
-    ignoreOutliers: parseFlag(params.get("outliers"), DEFAULT_STATE.ignoreOutliers),
     hiddenRuns: new Set(params.getAll("off")),
     params: dashboardParams(params),
   };
@@ -79,8 +51,12 @@ export function parseState(hash: string): AppState {
 
 function dashboardParams(params: URLSearchParams): Record<string, string> {
   const extra: Record<string, string> = {};
-  for (const [name, value] of params) {
-    if (!CORE_PARAMS.has(name) && !(name in extra)) extra[name] = value;
+  const seen = new Set<string>();
+  for (const [name, text] of params) {
+    if (CORE_PARAMS.has(name) || seen.has(name)) continue;
+    seen.add(name);
+    const value = canonicalParam(name, text);
+    if (value !== null) extra[name] = value;
   }
   return extra;
 }
@@ -88,13 +64,8 @@ function dashboardParams(params: URLSearchParams): Record<string, string> {
 /** Formats a state as a location hash, leaving defaults out. */
 export function formatState(state: AppState): string {
   const params = new URLSearchParams();
-  if (state.smoothing !== DEFAULT_STATE.smoothing) params.set("smoothing", String(state.smoothing));
-  if (state.smoothingKind !== DEFAULT_STATE.smoothingKind) params.set("smoothing_kind", state.smoothingKind);
   if (state.tagFilter) params.set("tags", state.tagFilter);
   if (state.runFilter) params.set("runs", state.runFilter);
-  if (state.xaxis !== DEFAULT_STATE.xaxis) params.set("xaxis", state.xaxis);
-  if (state.logY !== DEFAULT_STATE.logY) params.set("log", state.logY ? "1" : "0");
-  if (state.ignoreOutliers !== DEFAULT_STATE.ignoreOutliers) params.set("outliers", state.ignoreOutliers ? "1" : "0");
   for (const run of [...state.hiddenRuns].sort()) params.append("off", run);
   for (const name of Object.keys(state.params).sort()) {
     if (!CORE_PARAMS.has(name)) params.set(name, state.params[name] as string);

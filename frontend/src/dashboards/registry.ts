@@ -1,10 +1,10 @@
 // Which dashboards exist: DashboardId -> factory. A tab without an entry shows a placeholder.
+// This is the one file that names the dashboard folders; only the shell imports it.
 //
-// To add a dashboard, add exactly one import and one line, keeping both lists sorted by id:
-//   import { imagesDashboard } from "./images/index";      ...    images: imagesDashboard,
-// A dashboard using a heavy library (three, elkjs, plotly) loads it lazily instead, so the
-// main bundle stays small:
+// To add a dashboard, add its tab to src/core/dashboards.ts and one line here, sorted by id,
+// loading the dashboard's code on first use so the main bundle stays small:
 //   graphs: { load: async () => (await import("./graphs/index")).graphsDashboard },
+// Scalars, the default tab, is imported eagerly (one import and `scalars: scalarsDashboard`).
 
 import type { DashboardEntry } from "../core/dashboard";
 import type { DashboardId } from "../core/dashboards";

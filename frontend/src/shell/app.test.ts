@@ -278,9 +278,9 @@ describe("scalars", () => {
   });
 
   it("shows a card error without breaking the others", async () => {
-    const original = client.scalars.bind(client);
-    vi.spyOn(client, "scalars").mockImplementation((query, signal) =>
-      query.tag === "loss/val" ? Promise.reject(new Error("boom")) : original(query, signal),
+    const original = client.getBytes.bind(client);
+    vi.spyOn(client, "getBytes").mockImplementation((path, params, signal) =>
+      path === "api/scalars" && params?.tag === "loss/val" ? Promise.reject(new Error("boom")) : original(path, params, signal),
     );
     visibility.show(card("loss/val"));
     visibility.show(card("loss/train"));

@@ -147,7 +147,7 @@ describe("dashboard plug-ins", () => {
     tab("images");
     await settle();
     const view = created[0] as RecordingDashboard;
-    client.push({ type: "tags", kind: "images", run: "baseline" });
+    client.push({ type: "tags", kind: "images", run: "baseline", added: ["samples"] });
     client.push({ type: "points", kind: "histograms", updates: [] });
     expect(view.messages.map((m) => m.type)).toEqual(["tags", "points"]);
     view.busy = 2;

@@ -2,40 +2,44 @@
 //
 //   __trainboard.version          the front end's version
 //   __trainboard.pending          requests in flight or scheduled (0: the page is quiet)
-//   __trainboard.visdom             push connection: "connecting" | "open" | "reconnecting" | "stopped"
-//   __trainboard.state()          the view state (tab, smoothing, xaxis, hiddenRuns as a list, ...)
+//   __trainboard.live             push connection: "connecting" | "open" | "reconnecting" | "stopped"
+//   __trainboard.state()          the view state (tab, runFilter, hiddenRuns as a list, params, and
+//                                 the registered URL parameters by key: smoothing, xaxis, ...)
 //   __trainboard.runs()           [{name, parent, group_tag, kinds}]
-//   __trainboard.cards()          every scalar card: {key, tag, parent, state, visible, zoom,
-//                                 scales: {x: [min, max], y: [min, max], logY} | null,
-//                                 series: [{run, color, points, x, raw, smoothed}]}
-//   __trainboard.card(tag, parent?)  one card, or null
 //   __trainboard.dashboards()     ids of the dashboards created so far (created on first show)
 //   __trainboard.view(id)         a dashboard's own debug data (DashboardView.debug()), or null
-// Every call returns fresh copies; changing them changes nothing on the page.
+// plus the hooks dashboards register (src/core/debug_hooks.ts), e.g. Scalars' cards() and
+// card(tag, parent?). Every call returns fresh copies; changing them changes nothing on the page.
 
 import type { App } from "./app";
+import type { DashboardDebugHooks, DebugHookName } from "../core/debug_hooks";
+import { registeredDebugHooks } from "../core/debug_hooks";
 import type { DashboardId } from "../core/dashboards";
 import { DASHBOARDS } from "../core/dashboards";
-import type { CardDebug } from "../dashboards/scalars/index";
-import { ScalarsDashboard } from "../dashboards/scalars/index";
+import { registeredUrlValues } from "../core/url_params";
 
 export const FRONTEND_VERSION = "0.1.0";
 
-export interface TrainboardDebug {
+export interface TrainboardDebug extends DashboardDebugHooks {
   readonly version: string;
   readonly pending: number;
   readonly live: string;
   state(): Record<string, unknown>;
   runs(): { name: string; parent: string | null; group_tag: string | null; kinds: string[] }[];
-  cards(): CardDebug[];
-  card(tag: string, parent?: string | null): CardDebug | null;
   dashboards(): DashboardId[];
   view(id: DashboardId): unknown;
 }
 
-function scalarCards(app: App): CardDebug[] {
-  const scalars = app.dashboard("scalars");
-  return scalars instanceof ScalarsDashboard ? scalars.debugCards() : [];
+/** The registered dashboards' hooks, each asking its dashboard's view at call time. */
+function dashboardHooks(app: App): Record<string, unknown> {
+  const hooks: Record<string, unknown> = {};
+  for (const hook of registeredDebugHooks()) {
+    hooks[hook.name] = (...args: unknown[]): unknown => {
+      const fn = hook.make(app.dashboard(hook.dashboard)) as (...a: unknown[]) => unknown;
+      return fn(...args);
+    };
+  }
+  return hooks;
 }
 
 /** A deep copy holding only JSON data (typed arrays become plain arrays). */
@@ -51,7 +55,7 @@ declare global {
 }
 
 export function installDebug(app: App, win: Window = window): TrainboardDebug {
-  const debug: TrainboardDebug = Object.freeze({
+  const own: Omit<TrainboardDebug, DebugHookName> = {
     version: FRONTEND_VERSION,
     get pending(): number {
       return app.pending;
@@ -61,19 +65,18 @@ export function installDebug(app: App, win: Window = window): TrainboardDebug {
     },
     state: () => {
       const s = app.urlState.state;
-      return { ...s, hiddenRuns: [...s.hiddenRuns].sort() };
+      return { ...s, ...registeredUrlValues(s.params), hiddenRuns: [...s.hiddenRuns].sort() };
     },
     runs: () =>
       app.runsInfo.runs.map((r) => ({ name: r.name, parent: r.parent, group_tag: r.groupTag, kinds: [...r.kinds].sort() })),
-    cards: () => scalarCards(app),
-    card: (tag: string, parent: string | null = null) =>
-      scalarCards(app).find((c) => c.tag === tag && c.parent === parent) ?? null,
     dashboards: () => DASHBOARDS.map((d) => d.id).filter((id) => app.dashboard(id) !== null),
     view: (id: DashboardId) => {
       const view = app.dashboard(id);
       return view?.debug ? plainCopy(view.debug()) : null;
     },
-  });
+  };
+  // The registered hooks are typed by the dashboards' augmentations of DashboardDebugHooks.
+  const debug = Object.freeze(Object.defineProperties(dashboardHooks(app), Object.getOwnPropertyDescriptors(own))) as unknown as TrainboardDebug;
   Object.defineProperty(win, "__trainboard", { value: debug, configurable: true, writable: false });
   return debug;
 }

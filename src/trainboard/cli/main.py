@@ -36,7 +36,12 @@ class _LazyGroup(click.Group):
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="trainboard")
 def cli() -> None:
-    """Fast, lossless training dashboards for PyTorch."""
+    """Fast, lossless training dashboards for PyTorch.
+
+    ``trainboard --logdir DIR`` (TensorBoard's spelling) is ``trainboard serve --logdir DIR``;
+    TensorBoard's other flags (--path_prefix, --inspect, ...) are listed by
+    ``trainboard serve --help``.
+    """
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from trainboard.cli.tensorboard_flags import flag_notes, tensorboard_flags
+from trainboard.server.path_prefix import normalize_path_prefix
+
 if TYPE_CHECKING:
     from trainboard.server.security import WebSecurity
 
@@ -26,8 +29,12 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def bind_socket(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host:port``; a clear CLI error when the port is taken."""
+def bind_socket(host: str, port: int, reuse_port: bool = False) -> socket.socket:
+    """A listening socket on ``host:port``; a clear CLI error when the port is taken.
+
+    ``reuse_port`` sets SO_REUSEPORT (TensorBoard's ``--reuse_port``): a parent process that
+    holds the port with SO_REUSEPORT set can hand it to the board.
+    """
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
@@ -39,6 +46,12 @@ def bind_socket(host: str, port: int) -> socket.socket:
     # every response written in two parts waits ~40 ms for the client's delayed ACK.
     sock = socket.socket(family, socket.SOCK_STREAM, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        if not hasattr(socket, "SO_REUSEPORT"):
+            sock.close()
+            raise click.BadParameter("SO_REUSEPORT is not supported on this platform",
+                                     param_hint="--reuse_port")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind(address)
     except OSError as exc:
@@ -55,18 +68,44 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def parse_logdir_spec(spec: str) -> dict[str, str]:
-    """``name1:path1,name2:path2`` -> {name: path} (a path may itself contain ':')."""
+    """``name1:path1,name2:path2`` -> {name: path} (a path may itself contain ':').
+
+    A path may not exist yet (the board waits for it); one that is a file is an error.
+    """
     result: dict[str, str] = {}
     for part in filter(None, spec.split(",")):
         name, sep, path = part.partition(":")
         if not sep or not name or not path:
             raise click.BadParameter(f"{part!r} is not name:path", param_hint="--logdir_spec")
-        if not os.path.isdir(os.path.expanduser(path)):
-            raise click.BadParameter(
-                f"directory {path!r} does not exist", param_hint="--logdir_spec"
-            )
+        if os.path.exists(os.path.expanduser(path)) and not os.path.isdir(
+            os.path.expanduser(path)
+        ):
+            raise click.BadParameter(f"{path!r} is a file, not a directory",
+                                     param_hint="--logdir_spec")
         result[name] = os.path.expanduser(path)
     return result
+
+
+def missing_logdir_notes(
+    logdir: str | None, logdir_spec: str | None, reload_interval: float
+) -> list[str]:
+    """A line for each logdir that does not exist yet: the board waits for it, as TensorBoard.
+
+    With ``reload_interval`` 0 (load once) it never appears, and the line says so.
+    """
+    paths = list(parse_logdir_spec(logdir_spec).values()) if logdir_spec else [logdir or ""]
+    notes = []
+    for path in paths:
+        if os.path.isdir(path):
+            continue
+        shown = os.path.abspath(path)
+        if reload_interval > 0:
+            notes.append(f"logdir {shown} does not exist yet: waiting for it (its runs appear "
+                         "on the board as soon as they are written)")
+        else:
+            notes.append(f"logdir {shown} does not exist, and --reload_interval 0 loads only "
+                         "once: the board stays empty")
+    return notes
 
 
 def open_provider(logdir: str | None, logdir_spec: str | None, cache_dir: str | None) -> Any:
@@ -94,9 +133,10 @@ def open_provider(logdir: str | None, logdir_spec: str | None, cache_dir: str | 
 @click.command()
 @click.option(
     "--logdir",
-    type=click.Path(exists=True, file_okay=False),
+    type=click.Path(file_okay=False),
     default=None,
-    help="Directory of runs (event files are found recursively).",
+    help="Directory of runs (event files are found recursively). One that does not exist "
+    "yet is waited for: start the board, then train.",
 )
 @click.option(
     "--logdir_spec",
@@ -155,6 +195,49 @@ def open_provider(logdir: str | None, logdir_spec: str | None, cache_dir: str | 
     type=click.FloatRange(min=0, min_open=True),
     help="Largest request body accepted (Visdom pushes), in MB.",
 )
+@click.option(
+    "--visdom_port",
+    default=8097,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Also listen on this port (Visdom's) when it is free, so Visdom clients reach the "
+    "board without choosing a port; 0: do not.",
+)
+@click.option(
+    "--path_prefix",
+    default="",
+    metavar="/PREFIX",
+    help="Serve everything under /PREFIX/ (pages, assets, API, WebSocket), for a board "
+    "behind a reverse proxy or JupyterHub that forwards /PREFIX/... unchanged. /PREFIX "
+    "redirects to /PREFIX/; other paths get 404.",
+)
+@click.option(
+    "--reuse_port",
+    type=click.BOOL,
+    default=False,
+    metavar="BOOL",
+    help="Set SO_REUSEPORT on the listening socket, so a parent process holding the port "
+    "(with SO_REUSEPORT) can hand it to the board.",
+)
+@click.option(
+    "--inspect",
+    is_flag=True,
+    help="Print what the logdir (or --event_file) holds, per run and kind: each tag's "
+    "points, step range, wall-time range, points a restart dropped and reading problems "
+    "(read from the event files, not the index cache); then exit.",
+)
+@click.option(
+    "--event_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="With --inspect: inspect this one event file instead of a logdir.",
+)
+@click.option(
+    "--tag",
+    default="",
+    help="With --inspect: only this tag (a name or a glob).",
+)
+@tensorboard_flags
 def serve(
     logdir: str | None,
     logdir_spec: str | None,
@@ -169,21 +252,45 @@ def serve(
     token: str | None,
     no_token: bool,
     max_body_mb: float,
+    path_prefix: str,
+    reuse_port: bool,
+    inspect: bool,
+    event_file: str | None,
+    tag: str,
+    visdom_port: int,
 ) -> None:
-    """Serve the board over a logdir: trainboard --logdir runs [--host H] [--port 6006]."""
+    """Serve the board over a logdir: trainboard --logdir runs [--host H] [--port 6006].
+
+    TensorBoard's command lines work unchanged: its flags are accepted, and those marked
+    [TensorBoard] below change nothing here (each says why). With --inspect (trainboard
+    --inspect --logdir DIR [--tag T]) it prints what a logdir holds instead of serving it.
+    """
+    if inspect:
+        _inspect(logdir, logdir_spec, event_file, tag)
+        return
+    if event_file is not None or tag:
+        raise click.UsageError("--event_file and --tag go with --inspect")
     if not logdir and not logdir_spec:
         raise click.UsageError("give --logdir DIR (or --logdir_spec name:path,...)")
     if logdir and logdir_spec:
         raise click.UsageError("give --logdir or --logdir_spec, not both")
     if logdir_spec:
         parse_logdir_spec(logdir_spec)  # reject a bad spec before binding or loading anything
+    try:
+        path_prefix = normalize_path_prefix(path_prefix)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--path_prefix") from None
     if bind_all:
         host = "0.0.0.0"
     if no_cache:
         cache_dir = ""
     if token is not None and no_token:
         raise click.UsageError("give --token or --no_token, not both")
-    sock = bind_socket(host, port)
+    sock = bind_socket(host, port, reuse_port)
+    for note in flag_notes(click.get_current_context()):
+        click.echo(f"note: {note}.", err=True)
+    for note in missing_logdir_notes(logdir, logdir_spec, reload_interval):
+        click.echo(note, err=True)
     security = web_security(host, allowed_hosts, token, no_token, int(max_body_mb * 2**20))
     if security.token is None and not _is_loopback(host):
         click.echo(
@@ -191,7 +298,48 @@ def serve(
             "anyone who can reach this machine can read these logs and push to the board.",
             err=True,
         )
-    run_server(sock, logdir, logdir_spec, reload_interval, window_title, cache_dir, security)
+    visdom_sock = visdom_socket(host, visdom_port, sock)
+    run_server(
+        sock, logdir, logdir_spec, reload_interval, window_title, cache_dir, security,
+        path_prefix=path_prefix, visdom_sock=visdom_sock,
+    )
+
+
+def visdom_socket(host: str, visdom_port: int, sock: socket.socket) -> socket.socket | None:
+    """A second listening socket on Visdom's port (same ``host``), or None: when
+    ``visdom_port`` is 0, is the board's own port, or is taken (a line says so)."""
+    if visdom_port == 0 or visdom_port == sock.getsockname()[1]:
+        return None
+    try:
+        return bind_socket(host, visdom_port)
+    except click.ClickException:
+        click.echo(
+            f"note: cannot also listen on Visdom's port {visdom_port} on {host} (in use: a "
+            f"Visdom server?); Visdom clients reach this board with "
+            f"Visdom(port={sock.getsockname()[1]}).",
+            err=True,
+        )
+        return None
+
+
+def _inspect(
+    logdir: str | None,
+    logdir_spec: str | None,
+    event_file: str | None,
+    tag: str,
+) -> None:
+    """``--inspect``: TensorBoard's rules on which of --logdir / --event_file to give."""
+    from trainboard.cli.inspector import inspect
+
+    if logdir_spec:
+        raise click.UsageError("--logdir_spec is not supported with --inspect")
+    if logdir and event_file:
+        raise click.UsageError("give --logdir or --event_file with --inspect, not both")
+    if not logdir and not event_file:
+        raise click.UsageError("--inspect needs --logdir DIR or --event_file FILE")
+    if logdir and not os.path.isdir(logdir):
+        raise click.BadParameter(f"directory {logdir!r} does not exist", param_hint="--logdir")
+    inspect(logdir, event_file, tag, echo=click.echo)
 
 
 def web_security(
@@ -228,8 +376,15 @@ def run_server(
     window_title: str,
     cache_dir: str | None,
     security: WebSecurity | None = None,
+    *,
+    path_prefix: str = "",
+    visdom_sock: socket.socket | None = None,
 ) -> None:
-    """Serve the board on ``sock`` until interrupted (``security``: loopback rules if None)."""
+    """Serve the board on ``sock`` until interrupted (``security``: loopback rules if None);
+    also on ``visdom_sock`` (Visdom's port) when given.
+
+    ``path_prefix`` (normalized, e.g. ``/proxy/tb``) serves it under that path.
+    """
     import uvicorn
 
     from trainboard._version import __version__
@@ -245,18 +400,28 @@ def run_server(
         window_title=window_title,
         reload_interval=reload_interval,
         security=security,
+        path_prefix=path_prefix,
     )
     host, port = sock.getsockname()[:2]
     url_host = f"[{host}]" if ":" in host else host
     query = f"?token={security.token}" if security.token else ""
     click.echo(
-        f"trainboard {__version__} serving {shown} at http://{url_host}:{port}/{query} "
+        f"trainboard {__version__} serving {shown} at http://{url_host}:{port}{path_prefix}/"
+        f"{query} "
         "(Ctrl+C to quit)"
     )
+    sockets = [sock]
+    if visdom_sock is not None:
+        sockets.append(visdom_sock)
+        click.echo(
+            f"Visdom clients: also listening on Visdom's port, "
+            f"http://{url_host}:{visdom_sock.getsockname()[1]}{path_prefix}/ (Visdom() needs "
+            "no port; --visdom_port 0 turns this off)"
+        )
     sys.stdout.flush()
     config = uvicorn.Config(app, log_level="warning", lifespan="on", ws_ping_interval=20)
     server = uvicorn.Server(config)
     try:
-        server.run(sockets=[sock])
+        server.run(sockets=sockets)
     finally:
         provider.close()

@@ -13,7 +13,9 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from trainboard.data.provider import BlobRef as BlobRef
+from trainboard.data.provider import BlobSequencePoint as BlobSequencePoint
 from trainboard.data.provider import BlobSequenceSeries as BlobSequenceSeries
+from trainboard.data.provider import BlobSequenceSteps as BlobSequenceSteps
 from trainboard.data.provider import DataClass as DataClass
 from trainboard.data.provider import DataProvider as DataProvider
 from trainboard.data.provider import LoadWarning as LoadWarning
@@ -30,7 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BlobRef",
+    "BlobSequencePoint",
     "BlobSequenceSeries",
+    "BlobSequenceSteps",
     "DataClass",
     "DataProvider",
     "LoadWarning",

@@ -2,12 +2,13 @@
 
 TensorBoard rewrites values as it reads them (``data_compat`` then
 ``dataclass_compat``); the same rules decide here which data class a tag belongs
-to and what array a stored value decodes to:
+to and what array a stored value decodes to. The decoding itself is each kind's
+(``trainboard.format.kinds``); this module picks the kind and keeps what it gives:
 
-* ``simple_value`` -> ``scalars``; ``histo`` -> ``histograms``, a ``[k, 3]`` float32
-  array of (left, right, count) with empty end buckets dropped, the first left edge
-  set to ``min`` and the last right edge to ``max``; ``image`` -> ``images``, the
-  strings ``[width, height, encoded]``; ``audio`` -> ``audio``, ``[[wav, b""]]``.
+* ``simple_value`` -> ``scalars``; ``histo`` -> ``histograms``, the ``[k, 3]`` float32
+  (left, right, count) rows of :func:`histogram.histogram_to_buckets`; ``image`` ->
+  ``images``, the strings ``[width, height, encoded]`` of :func:`image.migrate`;
+  ``audio`` -> ``audio``, whose points keep only their clips (:func:`audio.clips`).
 * A tag's metadata is that of its first value in the run, and fixes its data
   class: from ``SummaryMetadata.data_class`` when set, else from the plugin name.
 * ``Event.graph_def`` becomes the blob series ``__run_graph__`` (plugin ``graphs``);
@@ -19,12 +20,20 @@ from __future__ import annotations
 import numpy as np
 
 from trainboard.data.provider import DataClass
+from trainboard.format.kinds import audio as audio_kind
+from trainboard.format.kinds import custom_scalars as custom_scalars_kind
+from trainboard.format.kinds import graph as graph_kind
+from trainboard.format.kinds import histogram as histogram_kind
+from trainboard.format.kinds import hparams as hparams_kind
+from trainboard.format.kinds import image as image_kind
+from trainboard.format.kinds import mesh as mesh_kind
+from trainboard.format.kinds import pr_curve as pr_curve_kind
 from trainboard.format.kinds import scalar as scalar_kind
+from trainboard.format.kinds import text as text_kind
 from trainboard.format.kinds.tensor import tensor_to_ndarray
 from trainboard.format.proto.plugin_data_pb2 import AudioPluginData, ImagePluginData
 from trainboard.format.proto.summary_pb2 import (
     DATA_CLASS_BLOB_SEQUENCE,
-    HistogramProto,
     Summary,
     SummaryMetadata,
 )
@@ -41,20 +50,24 @@ __all__ = [
     "scalar_metadata",
 ]
 
-# Plugin names; ``scalars`` comes from its kinds module, the rest as TensorBoard names them.
+# Plugin names, from each kind's module.
 SCALARS = scalar_kind.PLUGIN_NAME
-HISTOGRAMS = "histograms"
-IMAGES = "images"
-AUDIO = "audio"
-TEXT = "text"
-PR_CURVES = "pr_curves"
-HPARAMS = "hparams"
-MESH = "mesh"
-CUSTOM_SCALARS = "custom_scalars"
-GRAPHS = "graphs"
-GRAPH_TAGGED_RUN_METADATA = "graph_tagged_run_metadata"
-RUN_GRAPH_TAG = "__run_graph__"
-_GRAPH_SUB_PLUGINS = ("graph_run_metadata", "graph_run_metadata_graph", "graph_keras_model")
+HISTOGRAMS = histogram_kind.PLUGIN_NAME
+IMAGES = image_kind.PLUGIN_NAME
+AUDIO = audio_kind.PLUGIN_NAME
+TEXT = text_kind.PLUGIN_NAME
+PR_CURVES = pr_curve_kind.PLUGIN_NAME
+HPARAMS = hparams_kind.PLUGIN_NAME
+MESH = mesh_kind.PLUGIN_NAME
+CUSTOM_SCALARS = custom_scalars_kind.PLUGIN_NAME
+GRAPHS = graph_kind.PLUGIN_NAME
+GRAPH_TAGGED_RUN_METADATA = graph_kind.RUN_METADATA_PLUGIN_NAME
+RUN_GRAPH_TAG = graph_kind.RUN_GRAPH_TAG
+_GRAPH_SUB_PLUGINS = (
+    graph_kind.PROFILE_PLUGIN_NAME,
+    graph_kind.OP_GRAPH_PLUGIN_NAME,
+    graph_kind.KERAS_MODEL_PLUGIN_NAME,
+)
 
 _BY_PLUGIN = {
     SCALARS: DataClass.SCALAR,
@@ -122,20 +135,6 @@ def data_class_of(metadata: SummaryMetadata) -> DataClass:
     return _BY_PLUGIN.get(metadata.plugin_data.plugin_name, DataClass.UNKNOWN)
 
 
-def _histogram(histo: HistogramProto) -> np.ndarray:
-    counts = list(histo.bucket)
-    nonzero = [i for i, c in enumerate(counts) if c > 0]
-    if not nonzero:
-        return np.zeros((0, 3), dtype=np.float32)
-    start, end = nonzero[0], nonzero[-1]
-    inner = list(histo.bucket_limit[start:end])
-    lefts = [histo.min, *inner]
-    rights = [*inner, histo.max]
-    table: np.ndarray = np.array([lefts, rights, counts[start : end + 1]], dtype=np.float32)
-    out: np.ndarray = table.T.copy()
-    return out
-
-
 def decode_tensor(value: Summary.Value, plugin_name: str) -> np.ndarray:
     """The array TensorBoard's readers see for ``value``, under its tag's plugin.
 
@@ -146,23 +145,19 @@ def decode_tensor(value: Summary.Value, plugin_name: str) -> np.ndarray:
     if which == "tensor":
         array = tensor_to_ndarray(value.tensor)
     elif which == "simple_value":
-        array = np.asarray(value.simple_value, dtype=np.float32)
+        array = np.asarray(scalar_kind.decode(value), dtype=np.float32)
     elif which == "histo":
-        array = _histogram(value.histo)
+        array = histogram_kind.histogram_to_buckets(value.histo, np.float32)
     elif which == "image":
-        image = value.image
-        array = np.empty(3, dtype=object)
-        size = [str(image.width).encode(), str(image.height).encode()]
-        array[:] = [*size, image.encoded_image_string]
+        array = image_kind.migrate(value.image)
     elif which == "audio":
-        array = np.empty((1, 2), dtype=object)
-        array[0, 0], array[0, 1] = value.audio.encoded_audio_string, b""
-    elif plugin_name == HPARAMS:
+        array = audio_kind.migrate(value.audio)
+    elif plugin_name == HPARAMS:  # hparams values are metadata only
         array = np.zeros((0,), dtype=np.float32)
     else:
         raise ValueError(f"tag {value.tag!r}: the value holds no data ({which or 'empty'})")
-    if plugin_name == AUDIO and array.ndim > 1:
-        array = array.reshape(array.shape[0], -1)[:, 0]  # the clips, not their labels
+    if plugin_name == AUDIO:
+        array = audio_kind.clips(array)
     return array
 
 

@@ -26,6 +26,7 @@ from trainboard.format.proto.event_pb2 import Event
 
 __all__ = [
     "RefSnapshot",
+    "blob_refs",
     "blob_series",
     "decode_tensors",
     "parse_blob_key",
@@ -155,6 +156,14 @@ def blob_series(run: str, tag: str, refs: RefSnapshot) -> BlobSequenceSeries:
         for file_id, offset, index, length, step, wall in points
     )
     return BlobSequenceSeries(run, tag, refs.steps, refs.wall_times, refs.lengths, blobs)
+
+
+def blob_refs(
+    run: str, file_name: str, offset: int, index: int, length: int, step: int, wall_time: float
+) -> tuple[BlobRef, ...]:
+    """The refs of one point's ``length`` blobs (value ``index`` of the record at ``offset``)."""
+    prefix = f"{_b64(run)}.{_b64(file_name)}.{offset}.{index}"
+    return tuple(BlobRef(f"{prefix}.{j}", step, wall_time, j) for j in range(length))
 
 
 def parse_blob_key(key: str) -> tuple[str, str, int, int, int]:

@@ -29,14 +29,17 @@ from trainboard.data.series import (
     TextSeries,
 )
 from trainboard.errors import NotFoundError
+from trainboard.format.kinds import custom_scalars as custom_scalars_kind
+from trainboard.format.kinds import histogram as histogram_kind
+from trainboard.format.kinds import image as image_kind
+from trainboard.format.kinds import pr_curve as pr_curve_kind
+from trainboard.format.kinds import text as text_kind
 
 if TYPE_CHECKING:
     from trainboard.data.projector import EmbeddingSet
     from trainboard.format.proto.layout_pb2 import Layout
 
 __all__ = ["Logdir", "open_logdir"]
-
-_LAYOUT_TAG = "custom_scalars__config__"
 
 
 class Logdir:
@@ -136,7 +139,7 @@ class Logdir:
             hist = lg.histograms("exp1", "weights")
         """
         series = self._tensors(run, tag, _compat.HISTOGRAMS)
-        buckets = tuple(_as_float(a, (-1, 3)) for a in series.values)
+        buckets = tuple(_readonly(histogram_kind.decode_array(a)) for a in series.values)
         return HistogramSeries(run, tag, series.steps, series.wall_times, buckets)
 
     def text(self, run: str, tag: str) -> TextSeries:
@@ -147,7 +150,7 @@ class Logdir:
             print(lg.text("exp1", "notes").texts[-1].item())
         """
         series = self._tensors(run, tag, _compat.TEXT)
-        texts = tuple(_as_text(a) for a in series.values)
+        texts = tuple(_readonly(text_kind.decode_strings(a)) for a in series.values)
         return TextSeries(run, tag, series.steps, series.wall_times, texts)
 
     def pr_curves(self, run: str, tag: str) -> PrCurveSeries:
@@ -158,7 +161,7 @@ class Logdir:
             pr = lg.pr_curves("exp1", "cat")
         """
         series = self._tensors(run, tag, _compat.PR_CURVES)
-        curves = tuple(_as_float(a, (6, -1)) for a in series.values)
+        curves = tuple(_readonly(pr_curve_kind.decode_array(a)) for a in series.values)
         return PrCurveSeries(run, tag, series.steps, series.wall_times, curves)
 
     def images(self, run: str, tag: str) -> ImageSeries:
@@ -171,13 +174,14 @@ class Logdir:
         series = self._blobs(run, tag, _compat.IMAGES)
         images = []
         read = self.read_blob
+        reserved = image_kind.RESERVED_BLOBS
         for refs in series.refs:
-            size = [read(r.key) for r in refs[:2]]
-            width, height = (int(size[0]), int(size[1])) if len(size) == 2 else (0, 0)
+            size = image_kind.recorded_size([read(r.key) for r in refs[:reserved]])
+            width, height = size or (0, 0)
             images.append(
                 tuple(
-                    StoredImage(r.step, r.wall_time, r.index - 2, width, height, r.key, read)
-                    for r in refs[2:]
+                    StoredImage(r.step, r.wall_time, r.index - reserved, width, height, r.key, read)
+                    for r in refs[reserved:]
                 )
             )
         return ImageSeries(run, tag, series.steps, series.wall_times, tuple(images))
@@ -236,14 +240,12 @@ class Logdir:
             for category in lg.custom_scalars("exp1").category:
                 print(category.title, [chart.title for chart in category.chart])
         """
-        from trainboard.format.proto.layout_pb2 import Layout
-
-        if _LAYOUT_TAG not in self.tags(run):
+        if custom_scalars_kind.CONFIG_TAG not in self.tags(run):
             raise NotFoundError(f"run {run!r} has no custom-scalars layout")
-        values = self.provider.read_tensors(run, _LAYOUT_TAG).values
+        values = self.provider.read_tensors(run, custom_scalars_kind.CONFIG_TAG).values
         if not values:
             raise NotFoundError(f"run {run!r} has no custom-scalars layout")
-        return Layout.FromString(values[-1].reshape(-1)[0])
+        return custom_scalars_kind.decode_array(values[-1])
 
     def projector(self, run: str = ".") -> EmbeddingSet:
         """The embeddings ``add_embedding`` wrote into ``run``'s directory.
@@ -255,7 +257,7 @@ class Logdir:
         """
         from trainboard.data.projector import EmbeddingSet
 
-        return EmbeddingSet.load(self.provider.logdir, run)
+        return EmbeddingSet.load(self.provider, run)
 
     def _tensors(self, run: str, tag: str, plugin: str) -> TensorSeries:
         self._check_plugin(run, tag, plugin)
@@ -276,19 +278,9 @@ class Logdir:
             )
 
 
-def _as_float(array: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    out = np.asarray(array, dtype=np.float64).reshape(shape)
-    out.flags.writeable = False
-    return out
-
-
-def _as_text(array: np.ndarray) -> np.ndarray:
-    texts = np.empty(array.shape, dtype=object)
-    texts.reshape(-1)[:] = [
-        b.decode("utf-8", "replace") if isinstance(b, bytes) else str(b) for b in array.reshape(-1)
-    ]
-    texts.flags.writeable = False
-    return texts
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 def open_logdir(

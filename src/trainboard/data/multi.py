@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 from trainboard.data.provider import (
+    BlobSequencePoint,
     BlobSequenceSeries,
+    BlobSequenceSteps,
     DataClass,
     DataProvider,
     LoadWarning,
@@ -45,6 +47,7 @@ class MultiProvider(DataProvider):
         for name in providers:
             if not name or "/" in name or ":" in name:
                 raise ValueError(f"logdir name {name!r} must be non-empty without '/' or ':'")
+        super().__init__()
         self._providers = dict(providers)
 
     def _split(self, run: str) -> tuple[DataProvider, str]:
@@ -151,12 +154,43 @@ class MultiProvider(DataProvider):
         )
         return dataclasses.replace(series, run=run, refs=refs)
 
+    def read_blob_steps(self, run: str, tag: str) -> BlobSequenceSteps:
+        provider, inner = self._split(run)
+        return dataclasses.replace(provider.read_blob_steps(inner, tag), run=run)
+
+    def read_blob_point(
+        self, run: str, tag: str, step: int, index: int | None = None
+    ) -> BlobSequencePoint:
+        provider, inner = self._split(run)
+        name = run.partition("/")[0]
+        point = provider.read_blob_point(inner, tag, step, index)
+        refs = tuple(dataclasses.replace(r, key=f"{name}:{r.key}") for r in point.refs)
+        return dataclasses.replace(point, run=run, refs=refs)
+
     def read_blob(self, key: str) -> bytes:
         name, _, inner = key.partition(":")
         provider = self._providers.get(name)
         if provider is None or not inner:
             raise NotFoundError(f"blob key {key!r} names no logdir of {sorted(self._providers)}")
         return provider.read_blob(inner)
+
+    def projector_runs(self) -> list[str]:
+        return sorted(
+            _join(name, run) for name, p in self._providers.items() for run in p.projector_runs()
+        )
+
+    def open_run_file(self, run: str, path: str) -> BinaryIO:
+        provider, inner = self._split(run)
+        return provider.open_run_file(inner, path)
+
+    def run_file_version(self, run: str, path: str) -> str:
+        provider, inner = self._split(run)
+        return provider.run_file_version(inner, path)
+
+    @property
+    def cache_dir(self) -> str | None:
+        """The first cache directory of the logdirs' providers (None when none has one)."""
+        return next((p.cache_dir for p in self._providers.values() if p.cache_dir), None)
 
     def warnings(self) -> list[LoadWarning]:
         return [self._warning(n, w) for n, p in self._providers.items() for w in p.warnings()]

@@ -3,60 +3,59 @@
 ``add_embedding`` writes, next to the event files of a run, a text-format
 ``ProjectorConfig`` listing each embedding's ``tensors.tsv`` (one row of floats per
 point), optional ``metadata.tsv`` (labels; a header row when there are several
-columns) and optional sprite image, at paths relative to the run's directory.
+columns) and optional sprite image, at paths relative to the run's directory. The
+config is parsed by :mod:`trainboard.format.kinds.projector`; every file is read
+through the provider, which refuses paths that leave the run's directory.
 """
 
 from __future__ import annotations
 
-import os
+import io
 from dataclasses import dataclass
 
 import numpy as np
 
+from trainboard.data.provider import DataProvider
 from trainboard.errors import NotFoundError
+from trainboard.format.kinds import projector
 from trainboard.format.proto.projector_config_pb2 import EmbeddingInfo, ProjectorConfig
 
 __all__ = ["CONFIG_NAME", "EmbeddingSet"]
 
-CONFIG_NAME = "projector_config.pbtxt"
+CONFIG_NAME = projector.CONFIG_FILENAME
 
 
 @dataclass(frozen=True)
 class EmbeddingSet:
     """A run's projector config, and readers for the files it names."""
 
-    directory: str
+    provider: DataProvider
+    run: str
     config: ProjectorConfig
 
     @classmethod
-    def load(cls, logdir: str, run: str) -> EmbeddingSet:
-        """Parse ``<logdir>/<run>/projector_config.pbtxt``."""
-        from google.protobuf import text_format
-
-        directory = os.path.realpath(os.path.join(logdir, run))
-        if os.path.commonpath([directory, os.path.realpath(logdir)]) != os.path.realpath(logdir):
-            raise NotFoundError(f"run {run!r} is outside the logdir")
-        path = os.path.join(directory, CONFIG_NAME)
+    def load(cls, provider: DataProvider, run: str) -> EmbeddingSet:
+        """Parse ``run``'s ``projector_config.pbtxt`` (``run`` may be ``"."``, the root)."""
         try:
-            with open(path, encoding="utf-8") as f:
-                config = text_format.Parse(f.read(), ProjectorConfig())
+            with provider.open_run_file(run, CONFIG_NAME) as f:
+                text = f.read().decode("utf-8")
         except OSError as error:
             raise NotFoundError(f"run {run!r} has no {CONFIG_NAME}") from error
-        return cls(directory, config)
+        return cls(provider, run, projector.parse_config(text))
 
     def _info(self, tensor_name: str) -> EmbeddingInfo:
-        # tensorboardX appends to the config: the last entry of a name wins.
-        for info in reversed(self.config.embeddings):
+        for info in projector.latest_embeddings(self.config):
             if info.tensor_name == tensor_name:
                 return info
         names = [e.tensor_name for e in self.config.embeddings]
         raise NotFoundError(f"no embedding {tensor_name!r}; the config lists {names}")
 
-    def _path(self, relative: str) -> str:
-        path = os.path.realpath(os.path.join(self.directory, relative))
-        if os.path.commonpath([path, self.directory]) != self.directory:
-            raise NotFoundError(f"{relative!r} points outside the run's directory")
-        return path
+    def _read(self, relative: str) -> bytes:
+        try:
+            with self.provider.open_run_file(self.run, relative) as f:
+                return f.read()
+        except ValueError as error:
+            raise NotFoundError(f"{relative!r} points outside the run's directory") from error
 
     def tensor(self, tensor_name: str) -> np.ndarray:
         """The ``[N, D]`` float array of an embedding.
@@ -65,8 +64,8 @@ class EmbeddingSet:
 
             vectors = embeddings.tensor("default:00000")
         """
-        path = self._path(self._info(tensor_name).tensor_path)
-        array = np.loadtxt(path, delimiter="\t", dtype=np.float64, ndmin=2)
+        data = self._read(self._info(tensor_name).tensor_path)
+        array = np.loadtxt(io.BytesIO(data), delimiter="\t", dtype=np.float64, ndmin=2)
         array.flags.writeable = False
         return array
 
@@ -80,5 +79,5 @@ class EmbeddingSet:
         relative = self._info(tensor_name).metadata_path
         if not relative:
             return []
-        with open(self._path(relative), encoding="utf-8") as f:
-            return [line.rstrip("\n").split("\t") for line in f if line != "\n"]
+        text = io.TextIOWrapper(io.BytesIO(self._read(relative)), encoding="utf-8")
+        return [line.rstrip("\n").split("\t") for line in text if line != "\n"]

@@ -10,6 +10,14 @@ tag is a time series of one of three data classes (TensorBoard's):
   arrays, PR curves as ``[6, T]``, ...), decoded on first read.
 * ``BLOB_SEQUENCE``: a sequence of byte strings per point (images, audio, graphs),
   indexed by file and offset and read from disk only by :meth:`DataProvider.read_blob`.
+  Each series is also indexed by step, so one point
+  (:meth:`~DataProvider.read_blob_point`) or the steps alone
+  (:meth:`~DataProvider.read_blob_steps`) cost the same however long the series is.
+
+Besides event files, a run's directory may hold files that plugins write directly
+(``add_embedding``'s ``projector_config.pbtxt`` and the TSVs it names): they are
+read by path relative to the run with :meth:`~DataProvider.open_run_file`, which
+refuses paths that leave the run's directory.
 
 Points of a series are in the order they were read: file by file in name order,
 each in record order. Steps may go backwards (a resumed job); nothing is dropped
@@ -32,9 +40,11 @@ from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,7 +53,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BlobRef",
+    "BlobSequencePoint",
     "BlobSequenceSeries",
+    "BlobSequenceSteps",
     "DataClass",
     "DataProvider",
     "LoadWarning",
@@ -57,6 +69,8 @@ __all__ = [
 ]
 
 XAxis = Literal["step", "wall_time", "relative"]
+_T = TypeVar("_T")
+_BLOB_FACTS = 4096  # facts derived from blobs, remembered per provider (least recent out)
 
 
 class DataClass(str, enum.Enum):
@@ -212,6 +226,38 @@ class BlobSequenceSeries:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class BlobSequenceSteps:
+    """The points of a blob-sequence tag without their refs: steps, wall times, blob counts.
+
+    Example::
+
+        steps = provider.read_blob_steps("train", "samples")
+        print(steps.steps[-1], steps.lengths[-1])
+    """
+
+    run: str
+    tag: str
+    steps: np.ndarray
+    wall_times: np.ndarray
+    lengths: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class BlobSequencePoint:
+    """One point of a blob-sequence tag: its position ``index`` in the series and its refs."""
+
+    run: str
+    tag: str
+    index: int
+    step: int
+    wall_time: float
+    refs: tuple[BlobRef, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class ScalarView:
     """A per-pixel downsampled window of a scalar series (see the module docstring).
 
@@ -291,6 +337,10 @@ class DataProvider(abc.ABC):
     tag as the wrong data class raises ``ValueError``.
     """
 
+    def __init__(self) -> None:
+        self._blob_facts: OrderedDict[tuple[str, str, float], Any] = OrderedDict()
+        self._blob_facts_lock = threading.Lock()
+
     @abc.abstractmethod
     def reload(self) -> ReloadReport:
         """Read what is new since the last call: new bytes, new files, new runs."""
@@ -336,8 +386,81 @@ class DataProvider(abc.ABC):
         """Every point of a blob-sequence tag, as references."""
 
     @abc.abstractmethod
+    def read_blob_steps(self, run: str, tag: str) -> BlobSequenceSteps:
+        """The steps, wall times and blob counts of a blob-sequence tag, without refs."""
+
+    @abc.abstractmethod
+    def read_blob_point(
+        self, run: str, tag: str, step: int, index: int | None = None
+    ) -> BlobSequencePoint:
+        """The point of a blob-sequence tag at ``step``.
+
+        ``index`` is a hint: the point at that position when it holds ``step``, else
+        the last point with that step (steps repeat when a run restarted without a
+        purge). NotFoundError when the tag has no such step.
+        """
+
+    @abc.abstractmethod
     def read_blob(self, key: str) -> bytes:
         """The bytes of one blob (``BlobRef.key``)."""
+
+    def blob_fact(self, ref: BlobRef, name: str, derive: Callable[[bytes], _T]) -> _T:
+        """``derive(blob bytes)``, remembered under ``name`` while the blob is unchanged.
+
+        For small facts sniffed from a blob (is this image an animated GIF?) that a
+        listing needs for every tag: the blob is read once, not on every request. The
+        memo is keyed by the ref's key and wall time, so a rewritten file derives again.
+        """
+        memo = self._blob_facts
+        key = (name, ref.key, ref.wall_time)
+        with self._blob_facts_lock:
+            if key in memo:
+                memo.move_to_end(key)
+                found: _T = memo[key]
+                return found
+        fact = derive(self.read_blob(ref.key))
+        with self._blob_facts_lock:
+            memo[key] = fact
+            while len(memo) > _BLOB_FACTS:
+                memo.popitem(last=False)
+        return fact
+
+    @abc.abstractmethod
+    def projector_runs(self) -> list[str]:
+        """Runs whose directory holds a ``projector_config.pbtxt`` (``add_embedding``).
+
+        A logdir's root (``"."``) counts even without event files of its own.
+        """
+
+    @abc.abstractmethod
+    def open_run_file(self, run: str, path: str) -> BinaryIO:
+        """Open a file of ``run``'s directory for reading (binary), to use as a context manager.
+
+        ``run`` may also be ``"."`` (the logdir's root) or another directory of the
+        logdir; ``path`` is relative to it (``/``-separated).
+
+        Raises:
+            NotFoundError: if ``run`` names no directory of the logdir.
+            ValueError: if ``path`` leads outside ``run``'s directory (``..``, an
+                absolute path elsewhere, a symbolic link pointing out).
+            OSError: if the file cannot be read (FileNotFoundError when absent).
+        """
+
+    @abc.abstractmethod
+    def run_file_version(self, run: str, path: str) -> str:
+        """A short string that changes whenever the file is replaced or rewritten.
+
+        Raises as :meth:`open_run_file` does.
+        """
+
+    @property
+    def cache_dir(self) -> str | None:
+        """A local directory for data derived from this provider's logdirs, or None.
+
+        Readers keep their own caches below it (the projector's parsed tensors and
+        projections under ``projector/``); None means: keep nothing on disk.
+        """
+        return None
 
     @abc.abstractmethod
     def warnings(self) -> list[LoadWarning]:

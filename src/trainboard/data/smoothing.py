@@ -9,7 +9,9 @@ points ``dx`` apart is ``w ** (dx / scale)`` (computed as ``exp(dx * log(w) / sc
 with ``scale`` a thousandth of the series' x extent.
 
 Both run in the compiled kernel when it is built, else in a Python loop doing the
-same floating-point operations in the same order (identical results, slower).
+same floating-point operations in the same order (identical results, slower). Both
+paths, and the front end's ``frontend/src/charts/smoothing.ts``, are held to the shared
+vectors of ``tests/vectors/smoothing.json``.
 """
 
 from __future__ import annotations

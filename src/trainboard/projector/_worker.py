@@ -1,7 +1,7 @@
 """The projector's worker process: runs t-SNE and UMAP, one job at a time, reporting progress.
 
-Started by :class:`trainboard.server.projection_jobs.ProjectionJobs` as
-``python -m trainboard.server._projection_worker``. It lives as long as the server
+Started by :class:`trainboard.projector.jobs.ProjectionJobs` as
+``python -m trainboard.projector._worker``. It lives as long as the server
 (UMAP compiles its kernels with numba on first use, ~20 s, so one process is kept
 warm) and exits when its stdin closes or the server process goes away.
 

@@ -1,26 +1,26 @@
-"""The projector's files as the server reads them: which runs have embeddings, and their data.
+"""The projector's files, read through the provider: which embeddings a run has, and their data.
 
 ``add_embedding`` (ours, torch's, tensorboardX's) writes files, not events: a
 ``projector_config.pbtxt`` in a run's directory (or the logdir root) naming, per
 embedding, a ``tensors.tsv``, an optional ``metadata.tsv`` and an optional sprite,
-at paths relative to the config's directory. Every path is resolved with
-:func:`trainboard.format.kinds.projector.resolve_asset_path`, so one that escapes
+at paths relative to the config's directory. The config is parsed by
+:mod:`trainboard.format.kinds.projector`; every file is read with
+:meth:`~trainboard.data.provider.DataProvider.open_run_file`, so a path that leaves
 the config's directory is refused (that embedding reports an error; the others load).
 
-Tensors are parsed once per file version (path, size, modification time) and kept
-in memory (least recently used first out, bounded in bytes) and, when the server
-has a cache directory, as ``.npy`` files there.
+Tensors are parsed once per file version
+(:meth:`~trainboard.data.provider.DataProvider.run_file_version`) and kept in memory
+(least recently used first out, bounded in bytes) and, with a cache directory, as
+``.npy`` files there.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from trainboard.errors import NotFoundError
 from trainboard.format.kinds import projector
@@ -35,29 +35,28 @@ __all__ = [
     "Embedding",
     "Metadata",
     "TensorStore",
-    "file_fingerprint",
+    "find_embedding",
+    "parse_metadata",
     "parse_tensor_tsv",
-    "projector_runs",
     "read_embeddings",
     "read_metadata",
-    "run_directory",
+    "read_sprite",
 ]
 
-_NAME = re.compile(r"^(.*):(-?\d+)$")  # "<tag>:<step zfill 5>"
 SINGLE_COLUMN = "label"  # the name of a header-less metadata file's one column
 
 
 @dataclass(frozen=True, slots=True)
 class Embedding:
-    """One entry of a run's projector config, with its paths resolved and checked.
+    """One entry of a run's projector config, with its paths checked.
 
     Attributes:
         run: The run (``"."`` for the logdir root).
         name: The config's ``tensor_name`` (``"<tag>:<step zfill 5>"`` from add_embedding).
         tag: ``name`` without its ``:<step>`` suffix.
         step: The step of that suffix, or None when ``name`` has none.
-        tensor_path, metadata_path, sprite_path: Absolute paths, or None when absent
-            or refused (see ``error``).
+        tensor_path, metadata_path, sprite_path: As the config names them (relative
+            to the run's directory), or None when absent or refused (see ``error``).
         tensor_shape: The config's ``tensor_shape`` (often empty).
         sprite_size: One thumbnail's ``(width, height)``, or None.
         error: Why the embedding cannot be shown (a refused path, no tensor), or None.
@@ -84,63 +83,29 @@ class Metadata:
     warning: str | None
 
 
-# ------------------------------------------------------------------ where the configs are
-
-
-def run_directory(provider: DataProvider, run: str) -> str | None:
-    """The directory of ``run`` on disk, or None when the provider has none for it."""
-    from trainboard.data.logdir import LogdirProvider
-    from trainboard.data.multi import MultiProvider
-
-    if isinstance(provider, MultiProvider):
-        try:
-            # _split is MultiProvider's own run-name rule ("name/run"); reused, not copied.
-            inner, rest = provider._split(run)
-        except NotFoundError:
-            return None
-        return run_directory(inner, rest)
-    if isinstance(provider, LogdirProvider):
-        root = os.path.realpath(provider.logdir)
-        path = os.path.realpath(os.path.join(root, run))
-        return path if os.path.commonpath([root, path]) == root else None
-    return None
-
-
-def projector_runs(provider: DataProvider) -> list[str]:
-    """Runs whose directory holds a projector config, the logdir root (``"."``) included."""
-    from trainboard.data.logdir import LogdirProvider
-
-    names = {run.name for run in provider.runs()}
-    if isinstance(provider, LogdirProvider):
-        names.add(".")  # a config at the root counts even without event files there
-    found = []
-    for name in sorted(names):
-        directory = run_directory(provider, name)
-        if directory is not None and os.path.isfile(
-            os.path.join(directory, projector.CONFIG_FILENAME)
-        ):
-            found.append(name)
-    return found
-
-
 # ------------------------------------------------------------------ the config
 
 
-def _resolve(path: str, config_dir: str, what: str) -> tuple[str | None, str | None]:
+def _checked(
+    provider: DataProvider, run: str, path: str, what: str
+) -> tuple[str | None, str | None]:
+    """``(path, None)`` when the provider would open ``path``, else ``(None, why)``."""
     if not path:
         return None, None
     try:
-        return projector.resolve_asset_path(path, config_dir), None
+        provider.run_file_version(run, path)
     except ValueError as exc:
-        return None, f"{what} refused: {exc}"
+        return None, f"{what} refused: {path!r} is outside the config's directory ({exc})"
+    except OSError:
+        pass  # a missing file is reported when it is read
+    return path, None
 
 
-def _embedding(run: str, info: EmbeddingInfo, config_dir: str) -> Embedding:
-    match = _NAME.match(info.tensor_name)
-    tag, step = (match.group(1), int(match.group(2))) if match else (info.tensor_name, None)
-    tensor_path, tensor_error = _resolve(info.tensor_path, config_dir, "tensor_path")
-    metadata_path, metadata_error = _resolve(info.metadata_path, config_dir, "metadata_path")
-    sprite_path, sprite_error = _resolve(info.sprite.image_path, config_dir, "sprite image_path")
+def _embedding(provider: DataProvider, run: str, info: EmbeddingInfo) -> Embedding:
+    tag, step = projector.parse_tensor_name(info.tensor_name)
+    tensor_path, tensor_error = _checked(provider, run, info.tensor_path, "tensor_path")
+    metadata_path, metadata_error = _checked(provider, run, info.metadata_path, "metadata_path")
+    sprite_path, sprite_error = _checked(provider, run, info.sprite.image_path, "sprite image_path")
     dims = list(info.sprite.single_image_dim)
     sprite_size = (dims[0], dims[1]) if sprite_path and len(dims) == 2 and min(dims) > 0 else None
     error = tensor_error or metadata_error or sprite_error
@@ -160,11 +125,8 @@ def _embedding(run: str, info: EmbeddingInfo, config_dir: str) -> Embedding:
     )
 
 
-def read_embeddings(directory: str, run: str) -> list[Embedding]:
-    """The embeddings of the config in ``directory``, in config order.
-
-    tensorboardX appends to the config, so a name may appear more than once: the
-    last entry wins, at the place of the first.
+def read_embeddings(provider: DataProvider, run: str) -> list[Embedding]:
+    """The embeddings of ``run``'s config, one per name (the last entry wins), in config order.
 
     Raises:
         NotFoundError: if there is no config.
@@ -172,11 +134,10 @@ def read_embeddings(directory: str, run: str) -> list[Embedding]:
     """
     from google.protobuf import text_format
 
-    path = os.path.join(directory, projector.CONFIG_FILENAME)
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as exc:
+        with provider.open_run_file(run, projector.CONFIG_FILENAME) as f:
+            text = f.read().decode("utf-8")
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise NotFoundError(f"run {run!r} has no {projector.CONFIG_FILENAME}") from exc
     try:
         config = projector.parse_config(text)
@@ -184,19 +145,27 @@ def read_embeddings(directory: str, run: str) -> list[Embedding]:
         raise ValueError(
             f"{projector.CONFIG_FILENAME} of run {run!r} does not parse: {exc}"
         ) from exc
-    latest = {info.tensor_name: info for info in config.embeddings}
-    names = list(dict.fromkeys(info.tensor_name for info in config.embeddings))
-    return [_embedding(run, latest[name], directory) for name in names]
+    return [_embedding(provider, run, info) for info in projector.latest_embeddings(config)]
+
+
+def find_embedding(provider: DataProvider, run: str, name: str) -> Embedding:
+    """The embedding ``name`` of ``run``; NotFoundError when either is unknown or refused."""
+    if run not in provider.projector_runs():
+        raise NotFoundError(f"run {run!r} has no projector config")
+    try:
+        embeddings = read_embeddings(provider, run)
+    except ValueError as exc:
+        raise NotFoundError(str(exc)) from None
+    for embedding in embeddings:
+        if embedding.name == name:
+            if embedding.error is not None:
+                raise NotFoundError(f"embedding {name!r} of run {run!r}: {embedding.error}")
+            return embedding
+    names = [e.name for e in embeddings]
+    raise NotFoundError(f"run {run!r} has no embedding {name!r}; it has {names}")
 
 
 # ------------------------------------------------------------------ tensors
-
-
-def file_fingerprint(path: str) -> str:
-    """A short digest of a file's path, size and modification time (its version)."""
-    stat = os.stat(path)
-    key = f"{os.path.realpath(path)}\0{stat.st_size}\0{stat.st_mtime_ns}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def parse_tensor_tsv(data: bytes, where: str) -> np.ndarray:
@@ -244,7 +213,7 @@ def _bad_tsv(data: bytes, where: str, cause: ValueError) -> ValueError:
     return ValueError(f"{where} could not be read as tab-separated numbers: {cause}")
 
 
-def _read_tensor_file(embedding: Embedding) -> np.ndarray:
+def _read_tensor_file(provider: DataProvider, embedding: Embedding) -> np.ndarray:
     import numpy as np
 
     path = embedding.tensor_path
@@ -252,7 +221,7 @@ def _read_tensor_file(embedding: Embedding) -> np.ndarray:
         raise NotFoundError(embedding.error or f"embedding {embedding.name!r} has no tensor")
     where = f"tensor_path {os.path.basename(path)!r} of embedding {embedding.name!r}"
     try:
-        with open(path, "rb") as f:
+        with provider.open_run_file(embedding.run, path) as f:
             data = f.read()
     except OSError as exc:
         raise NotFoundError(f"{where} cannot be read: {exc.strerror}") from exc
@@ -264,7 +233,7 @@ def _read_tensor_file(embedding: Embedding) -> np.ndarray:
     return parse_tensor_tsv(data, where)
 
 
-def _count_tsv(path: str) -> tuple[int, int]:
+def _count_tsv(handle: BinaryIO) -> tuple[int, int]:
     """Rows and width of a TSV without parsing it: its lines, and the first one's tabs + 1.
 
     Blank lines inside the file are counted too (only trailing ones are not): an
@@ -272,21 +241,24 @@ def _count_tsv(path: str) -> tuple[int, int]:
     """
     rows = width = 0
     last = b""
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            if width == 0 and chunk.strip():
-                width = chunk.lstrip(b"\r\n").split(b"\n", 1)[0].count(b"\t") + 1
-            rows += chunk.count(b"\n")
-            last = (last + chunk)[-4096:]
+    while chunk := handle.read(1 << 20):
+        if width == 0 and chunk.strip():
+            width = chunk.lstrip(b"\r\n").split(b"\n", 1)[0].count(b"\t") + 1
+        rows += chunk.count(b"\n")
+        last = (last + chunk)[-4096:]
     stripped = last.rstrip(b"\r\n")
     rows += (1 if stripped else 0) - last[len(stripped) :].count(b"\n")
     return max(rows, 0), width
 
 
 class TensorStore:
-    """Parsed tensors by file version: in memory (LRU, ``max_bytes``) and in ``cache_dir``."""
+    """Parsed tensors of ``provider``'s embeddings by file version: in memory (LRU,
+    ``max_bytes``) and in ``cache_dir``."""
 
-    def __init__(self, cache_dir: str | None, max_bytes: int = 1 << 30) -> None:
+    def __init__(
+        self, provider: DataProvider, cache_dir: str | None, max_bytes: int = 1 << 30
+    ) -> None:
+        self.provider = provider
         self.cache_dir = cache_dir
         self.max_bytes = max_bytes
         self._arrays: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -294,16 +266,20 @@ class TensorStore:
         self._loading: dict[str, threading.Lock] = {}
         self._shapes: dict[str, tuple[int, int]] = {}
 
-    def load(self, embedding: Embedding) -> tuple[np.ndarray, str]:
-        """The embedding's read-only float32 ``[N, D]`` array and its file fingerprint."""
+    def version(self, embedding: Embedding) -> str:
+        """The version of the embedding's tensor file (it changes when the file does)."""
         if embedding.tensor_path is None:
             raise NotFoundError(embedding.error or f"embedding {embedding.name!r} has no tensor")
         try:
-            key = file_fingerprint(embedding.tensor_path)
+            return self.provider.run_file_version(embedding.run, embedding.tensor_path)
         except OSError as exc:
             raise NotFoundError(
                 f"the tensors of embedding {embedding.name!r} cannot be read: {exc.strerror}"
             ) from exc
+
+    def load(self, embedding: Embedding) -> tuple[np.ndarray, str]:
+        """The embedding's read-only float32 ``[N, D]`` array and its file version."""
+        key = self.version(embedding)
         with self._lock:
             lock = self._loading.setdefault(key, threading.Lock())
         with lock:  # one parse per file version, however many requests ask at once
@@ -313,7 +289,7 @@ class TensorStore:
                     return self._arrays[key], key
             array = self._from_disk(key)
             if array is None:
-                array = _read_tensor_file(embedding)
+                array = _read_tensor_file(self.provider, embedding)
                 self._to_disk(key, array)
             array.flags.writeable = False
             self._remember(key, array)
@@ -323,17 +299,17 @@ class TensorStore:
         """``(points, dimensions)``: from the config, a parsed array, or a count of the file."""
         if len(embedding.tensor_shape) == 2:
             return embedding.tensor_shape[0], embedding.tensor_shape[1]
-        if embedding.tensor_path is None:
-            raise NotFoundError(embedding.error or f"embedding {embedding.name!r} has no tensor")
+        key = self.version(embedding)
+        assert embedding.tensor_path is not None  # version() checked it
+        with self._lock:
+            if key in self._arrays:
+                rows, width = self._arrays[key].shape
+                return int(rows), int(width)
+            if key in self._shapes:
+                return self._shapes[key]
         try:
-            key = file_fingerprint(embedding.tensor_path)
-            with self._lock:
-                if key in self._arrays:
-                    rows, width = self._arrays[key].shape
-                    return int(rows), int(width)
-                if key in self._shapes:
-                    return self._shapes[key]
-            found = _count_tsv(embedding.tensor_path)
+            with self.provider.open_run_file(embedding.run, embedding.tensor_path) as f:
+                found = _count_tsv(f)
         except OSError as exc:
             raise NotFoundError(
                 f"the tensors of embedding {embedding.name!r} cannot be read: {exc.strerror}"
@@ -367,26 +343,25 @@ class TensorStore:
         return array if array.ndim == 2 and array.dtype == np.float32 else None
 
     def _to_disk(self, key: str, array: np.ndarray) -> None:
-        from trainboard.server.projections import save_array
+        from trainboard.projector.projections import save_array
 
         path = self._path(key)
         if path is not None:
             save_array(path, array)
 
 
-# ------------------------------------------------------------------ metadata
+# ------------------------------------------------------------------ labels and sprites
 
 
-def read_metadata(path: str, count: int) -> Metadata:
+def parse_metadata(data: bytes, where: str, count: int) -> Metadata:
     """``metadata.tsv`` as TensorBoard reads it, fitted to ``count`` points.
 
     The first line is a header exactly when it holds a tab; a single column is
     called ``"label"``. Short rows are padded with ``""``. When the file has more or
     fewer rows than there are points, the labels are cut or padded and ``warning``
-    says so (TensorBoard refuses such a file).
+    says so (TensorBoard refuses such a file); ``where`` names the file in it.
     """
-    with open(path, encoding="utf-8", errors="replace", newline="") as f:
-        text = f.read()
+    text = data.decode("utf-8", errors="replace")
     lines = text.replace("\r\n", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -396,7 +371,7 @@ def read_metadata(path: str, count: int) -> Metadata:
     warning = None
     if len(rows) != count:
         warning = (
-            f"{os.path.basename(path)} has {len(rows)} rows of labels for {count} points; "
+            f"{where} has {len(rows)} rows of labels for {count} points; "
             f"{'the extra rows are ignored' if len(rows) > count else 'the rest are blank'}"
         )
     rows = (rows + [""] * count)[:count]
@@ -405,3 +380,29 @@ def read_metadata(path: str, count: int) -> Metadata:
         tuple(row[j] if j < len(row) else "" for row in cells) for j in range(len(columns))
     )
     return Metadata(tuple(columns), values, warning)
+
+
+def read_metadata(provider: DataProvider, embedding: Embedding, count: int) -> Metadata | None:
+    """The embedding's labels fitted to ``count`` points (:func:`parse_metadata`), or None
+    when it has none.
+
+    Raises:
+        OSError: if the file cannot be read.
+    """
+    if embedding.metadata_path is None:
+        return None
+    with provider.open_run_file(embedding.run, embedding.metadata_path) as f:
+        data = f.read()
+    return parse_metadata(data, os.path.basename(embedding.metadata_path), count)
+
+
+def read_sprite(provider: DataProvider, embedding: Embedding) -> bytes:
+    """The bytes of the embedding's sprite image; NotFoundError when it has none."""
+    missing = f"embedding {embedding.name!r} of run {embedding.run!r} has no sprite image"
+    if embedding.sprite_path is None:
+        raise NotFoundError(missing)
+    try:
+        with provider.open_run_file(embedding.run, embedding.sprite_path) as f:
+            return f.read()
+    except OSError as exc:
+        raise NotFoundError(missing) from exc

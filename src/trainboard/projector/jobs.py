@@ -4,7 +4,7 @@ A request for a projection returns its :class:`Job` at once: done when the resul
 is cached (memory or disk), else queued and computed in the background. PCA runs
 on a thread of the server; t-SNE and UMAP run, one at a time and in request
 order, in a single long-lived worker process
-(:mod:`trainboard.server._projection_worker`), which keeps the server responsive
+(:mod:`trainboard.projector._worker`), which keeps the server responsive
 and UMAP's compiled kernels warm. A job reports its progress (0..1) and stage
 while it runs; pages poll it (docs/http/projector.md).
 """
@@ -25,7 +25,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from trainboard.server.projections import (
+from trainboard.projector.projections import (
     REDUCED_DIMS,
     Projection,
     ResultCache,
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-    from trainboard.server.projector_data import Embedding, TensorStore
+    from trainboard.projector.embeddings import Embedding, TensorStore
 
 __all__ = ["Job", "ProjectionJobs"]
 
@@ -117,7 +117,7 @@ class _Worker:
     def _started(self) -> subprocess.Popen[str]:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "trainboard.server._projection_worker"],
+                [sys.executable, "-m", "trainboard.projector._worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -144,7 +144,7 @@ class ProjectionJobs:
 
     Example::
 
-        jobs = ProjectionJobs(TensorStore(None), ResultCache(None))
+        jobs = ProjectionJobs(TensorStore(provider, None), ResultCache(None))
         job = jobs.request(embedding, "tsne", {"dims": 2, ...})
         job.done.wait()
         coordinates = jobs.result(job.key).coordinates
@@ -162,11 +162,9 @@ class ProjectionJobs:
 
     def request(self, embedding: Embedding, method: str, params: dict[str, Any]) -> Job:
         """The job computing ``method`` over ``embedding``, started now if it is new."""
-        from trainboard.server.projector_data import file_fingerprint
-
         if embedding.tensor_path is None:
             raise ValueError(embedding.error or f"embedding {embedding.name!r} has no tensor")
-        key = projection_key(file_fingerprint(embedding.tensor_path), method, params)
+        key = projection_key(self.store.version(embedding), method, params)
         with self._lock:
             job = self._jobs.get(key)
             if job is not None and job.state != "error":  # a failed job is retried

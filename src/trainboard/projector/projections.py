@@ -7,7 +7,7 @@
   on at most :data:`PCA_SAMPLE` points (TensorBoard's limit) and applied to all of
   them, and reports the share of the total variance each component explains.
 * **t-SNE** (scikit-learn) and **UMAP** (umap-learn) run in a worker process
-  (:mod:`trainboard.server.projection_jobs`), on the top :data:`REDUCED_DIMS`
+  (:mod:`trainboard.projector.jobs`), on the top :data:`REDUCED_DIMS`
   principal components when there are more dimensions (the usual preprocessing).
 * **Neighbours** are computed in the original space, by cosine or euclidean distance.
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from trainboard.data.provider import DataProvider
@@ -25,6 +25,7 @@ from trainboard.server.errors import (
     public_error_handler,
 )
 from trainboard.server.logdir_push import LogdirPushHub, websocket_route
+from trainboard.server.path_prefix import PathPrefixMiddleware
 from trainboard.server.routes import (
     audio,
     core,
@@ -72,27 +73,44 @@ _NOT_BUILT = """<!doctype html><html><meta charset="utf-8"><title>trainboard</ti
 
 
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3 document of the HTTP API, assembled from the route modules."""
-    from trainboard import __version__
+    """The OpenAPI 3 document of the HTTP API, assembled from the route modules.
+
+    Response schemas come from the wire models the routes name (``trainboard.server.wire``);
+    ``components/schemas`` also holds ``Kind``, the push channel's messages and the binary
+    answers' headers, which the front end's generated types read.
+    """
+    from trainboard._version import __version__
+    from trainboard.data.dashboard_kinds import Kind
+    from trainboard.server.wire.histograms import HistogramsHeader
+    from trainboard.server.wire.mesh import MeshDataHeader
+    from trainboard.server.wire.projector import ProjectionHeader
+    from trainboard.server.wire.push import PushMessage
+    from trainboard.server.wire.scalars import ScalarsHeader
+    from trainboard.server.wire.schema import resolve_models
 
     paths: dict[str, Any] = {}
     for module in _ROUTE_MODULES:
         paths.update(module.OPENAPI)
-    paths["/api/live"] = {"get": {"summary": "WebSocket push channel (see docs/http/api.md)."}}
-    for operations in paths.values():
-        for operation in operations.values():
-            operation.setdefault(
-                "responses",
-                {
-                    "200": {"description": "OK"},
-                    "400": {"description": "A malformed or missing query parameter."},
-                    "404": {"description": "An unknown run or tag."},
-                },
-            )
+    paths["/api/live"] = {
+        "get": {
+            "summary": "WebSocket push channel (see docs/http/api.md).",
+            "responses": {"101": {"description": "Switching protocols; messages: PushMessage."}},
+        }
+    }
+    extra = {
+        "Kind": Kind,
+        "PushMessage": PushMessage,
+        "ScalarsHeader": ScalarsHeader,
+        "HistogramsHeader": HistogramsHeader,
+        "MeshDataHeader": MeshDataHeader,
+        "ProjectionHeader": ProjectionHeader,
+    }
+    paths, schemas = resolve_models(paths, extra)
     return {
         "openapi": "3.1.0",
         "info": {"title": "trainboard", "version": __version__},
         "paths": paths,
+        "components": {"schemas": schemas},
     }
 
 
@@ -100,13 +118,32 @@ async def _openapi_route(request: Request) -> JSONResponse:
     return JSONResponse(openapi_document())
 
 
+_EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
 async def _api_not_found(request: Request) -> Response:
+    """404 for an unknown API path; 405 with ``Allow`` when only the method is wrong."""
+    allowed: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.endpoint is not _api_not_found:
+            match, _ = route.matches(request.scope)
+            if match is Match.PARTIAL and route.methods:
+                allowed |= route.methods
+    if allowed:
+        response = error_response(
+            405, f"{request.method} is not allowed on {request.url.path!r}; use "
+            f"{', '.join(sorted(allowed))}"
+        )
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
     return error_response(404, f"no API route {request.url.path!r}")
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error_response(exc.status_code, str(exc.detail))
+    response = error_response(exc.status_code, str(exc.detail))
+    response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+    return response
 
 
 async def _not_built_route(request: Request) -> Response:
@@ -128,6 +165,7 @@ def create_app(
     window_title: str = "",
     reload_interval: float = 1.0,
     security: WebSecurity | None = None,
+    path_prefix: str = "",
 ) -> Starlette:
     """The board over ``provider``: the HTTP API, the push channel and the built front end.
 
@@ -137,6 +175,8 @@ def create_app(
     ``npx vite build --outDir /tmp/x``), else from the package's ``static/``.
     ``security`` sets the Host allow-list, token and body limit
     (:mod:`trainboard.server.security`); by default any Host is served, without a token.
+    ``path_prefix`` (``/prefix``) serves everything under ``/prefix/``, as TensorBoard's
+    ``--path_prefix`` does (:mod:`trainboard.server.path_prefix`).
     """
     static = _static_dir(static_dir)
     hub = LogdirPushHub(provider, reload_interval)
@@ -153,7 +193,7 @@ def create_app(
     routes += [
         Route("/api/openapi.json", _openapi_route),
         websocket_route,
-        Route("/api/{rest:path}", _api_not_found),
+        Route("/api/{rest:path}", _api_not_found, methods=_EVERY_METHOD),
     ]
     if (static / "index.html").is_file():
         routes.append(Mount("/", StaticFiles(directory=static, html=True), name="static"))
@@ -162,7 +202,10 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityMiddleware, security=security or WebSecurity())],
+        middleware=[  # outermost first: the prefix sets root_path, which security reads
+            Middleware(PathPrefixMiddleware, prefix=path_prefix),
+            Middleware(SecurityMiddleware, security=security or WebSecurity()),
+        ],
         exception_handlers={
             PublicError: public_error_handler,
             NotFoundError: not_found_handler,

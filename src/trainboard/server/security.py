@@ -194,7 +194,7 @@ class SecurityMiddleware:
             self.security.token is not None
             and scope["type"] == "http"
             and scope.get("method") == "POST"
-            and scope.get("path") == "/"
+            and scope.get("path") == scope.get("root_path", "") + "/"
         )
 
     async def _visdom_login(self, receive: Receive, send: Send) -> None:

@@ -2,10 +2,20 @@
 
 The calling thread only appends a tuple to a deque (and wakes the sender when it is
 idle). The sender thread takes everything queued, merges consecutive appends to the same
-trace into one update, builds the messages (the heavy part: traces, PNG encoding) and
-POSTs them as one batch to ``/api/live/push``. While the server is down the operations
-are kept (merged, at most ``max_queue`` of them; the oldest are dropped beyond that) and
-re-sent when it is back; the failure is logged once, not raised into the training loop.
+trace into one update and builds the messages (the heavy part: traces, PNG encoding).
+
+Two kinds of server answer: a trainboard board gets each round's messages as one batch,
+``POST /api/live/push``; a Visdom server (``python -m visdom.server``) gets each message
+as Visdom's own client sends it (the same JSON to ``/events``, ``/update``, ``/close``,
+``/env/<env>``; an append that may create its window first asks ``/win_exists``, as
+Visdom's ``line``/``scatter``/``image`` do). Which one listens is found out once, at the
+first send, by ``GET /api/live/envs`` (JSON only from a board), and again after the server
+was unreachable. A client on Visdom's default port 8097 of this machine that finds nothing
+there uses a board on trainboard's port 6006 instead.
+
+While the server is down the operations are kept (merged, at most ``max_queue`` of them;
+the oldest are dropped beyond that) and re-sent when it is back; the failure is logged
+once, not raised into the training loop.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["APPEND", "LAZY", "MESSAGE", "Sender", "post"]
+__all__ = ["APPEND", "BOARD", "LAZY", "MESSAGE", "VISDOM", "Sender", "post", "unreachable"]
 
 log = logging.getLogger("trainboard.visdom")
 
@@ -30,7 +40,56 @@ LAZY = 1  # (LAZY, endpoint, build: () -> msg), built on the sender thread
 APPEND = 2  # (APPEND, env, win, name, xs, ys, opts): one line trace's new points
 _FLUSH = 3  # (_FLUSH, event, errors)
 RETRY_MAX_S = 2.0
+BOARD = "board"  # a trainboard board: batches to /api/live/push
+VISDOM = "visdom"  # a Visdom server: one request per message, Visdom's endpoints
+PROBE_PATH = "/api/live/envs"  # only a board answers it with JSON
 Op = tuple[Any, ...]
+
+
+def unreachable(base: str, fallback: str | None = None, reason: object = None) -> str:
+    """What to say when neither ``base`` nor ``fallback`` answers, and what to do."""
+    also = f" (nor a trainboard board at {fallback})" if fallback else ""
+    why = f" ({reason})" if reason else ""
+    return (f"cannot reach {base}{also}{why}: start the board with `trainboard --logdir DIR` "
+            "(it also listens on Visdom's port 8097), or a Visdom server with "
+            "`python -m visdom.server`, or pass Visdom(port=...) the port yours listens on")
+
+
+def _visdom_request(endpoint: str, msg: dict[str, Any],
+                    exists: bool | None) -> tuple[str, dict[str, Any]]:
+    """The request Visdom's own client makes for a queued ``endpoint``/``msg``.
+
+    ``exists``: whether the message's window exists (asked only where
+    :func:`_needs_exists` says Visdom's client asks). An append that creates its window
+    goes to ``/events`` with its creation layout; image history goes without ``append``.
+    """
+    if endpoint == "env":
+        return "env/" + urllib.parse.quote(str(msg.get("eid")), safe=""), msg
+    if endpoint != "update" or not msg.get("append"):
+        return endpoint, msg
+    if _is_image_history(msg):
+        bare = {k: v for k, v in msg.items() if k != "append"}
+        return ("update" if exists else "events"), bare
+    if "create_layout" not in msg:
+        return endpoint, msg
+    if exists:
+        return "update", {k: v for k, v in msg.items() if k != "create_layout"}
+    new = {k: v for k, v in msg.items()
+           if k not in ("create_layout", "append", "name", "updateDir")}
+    new["layout"] = msg["create_layout"]
+    return "events", new
+
+
+def _is_image_history(msg: dict[str, Any]) -> bool:
+    data = msg.get("data")
+    return (isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict)
+            and data[0].get("type") == "image_history")
+
+
+def _needs_exists(endpoint: str, msg: dict[str, Any]) -> bool:
+    """Whether Visdom's client would ask ``/win_exists`` before sending this message."""
+    return (endpoint == "update" and bool(msg.get("append")) and msg.get("win") is not None
+            and ("create_layout" in msg or _is_image_history(msg)))
 
 
 def post(base: str, path: str, body: str, timeout: float) -> tuple[int, str]:
@@ -55,7 +114,9 @@ class _Flush:
 
 
 class Sender:
-    """Sends queued operations to ``base`` (``http://host:port[/base_url]``) in batches."""
+    """Sends queued operations to ``base`` (``http://host:port[/base_url]``): in batches to
+    a board, one by one to a Visdom server; to ``fallback`` (a board) when nothing listens
+    at ``base``."""
 
     def __init__(
         self,
@@ -66,8 +127,12 @@ class Sender:
         timeout: float,
         log_file: str | None,
         offline: bool,
+        fallback: str | None = None,
     ) -> None:
-        self.base = base
+        self.home = base
+        self.base = base  # where the server was found (``home`` or ``fallback``)
+        self.fallback = fallback
+        self.kind: str | None = None  # BOARD or VISDOM once probed; None after a failure
         self._append_message = append_message
         self.max_queue = max_queue
         self.timeout = timeout
@@ -231,46 +296,126 @@ class Sender:
         if not self._pending:
             return
         built = [self._build(i) for i in range(len(self._pending))]
-        ops = [op for op in built if op is not None]
         if self._offline:
             self._pending.clear()
             return
-        body = json.dumps({"ops": [list(op) for op in ops]})
         try:
-            status, text = self._post(body)
+            if self.kind is None:
+                self.kind = self._probe()
+            if self.kind == BOARD:
+                ops = [list(op) for op in built if op is not None]
+                status, text, _ = self._exchange("POST", "/api/live/push",
+                                                 json.dumps({"ops": ops}))
+                self._pending.clear()
+                self._record_results(status, text)
+            else:
+                self._deliver_each(built)
         except OSError as exc:
             self._report_down(exc)
             return
-        self._pending.clear()
         self._report_up()
-        self._record_results(status, text)
 
-    def _post(self, body: str) -> tuple[int, str]:
-        """POST a batch on the kept-alive connection; a connection the server has since
-        closed (its keep-alive timeout) is replaced once before the server counts as down."""
+    def _deliver_each(self, built: list[tuple[str, dict[str, Any]] | None]) -> None:
+        """Send each message to a Visdom server, in order; on a failure keep the unsent."""
+        exists: set[tuple[Any, Any]] = set()  # windows known to exist in this round
+        sent, known_errors = 0, len(self._errors)
+        try:
+            for op in built:
+                if op is not None:
+                    self._send_one(op[0], op[1], exists)
+                sent += 1
+        finally:
+            del self._pending[:sent]
+        for error in self._errors[known_errors:][:3]:
+            log.warning("trainboard live: the Visdom server refused an update: %s", error)
+
+    def _send_one(self, endpoint: str, msg: dict[str, Any],
+                  exists: set[tuple[Any, Any]]) -> None:
+        key = (msg.get("eid"), msg.get("win"))
+        found: bool | None = None
+        if _needs_exists(endpoint, msg):
+            found = key in exists
+            if not found:
+                asked = json.dumps({"win": msg["win"], "eid": msg.get("eid")})
+                found = self._exchange("POST", "/win_exists", asked)[1] == "true"
+        path, body = _visdom_request(endpoint, msg, found)
+        status, text, _ = self._exchange("POST", "/" + path, json.dumps(body))
+        if status >= 400:
+            self._errors.append(f"the Visdom server answered {status} to /{path}: "
+                                f"{text[:300]}")
+        elif endpoint == "close":
+            if msg.get("win") is None:
+                exists.difference_update({k for k in exists if k[0] == msg.get("eid")})
+            else:
+                exists.discard(key)
+        elif endpoint in ("events", "update") and msg.get("win") is not None:
+            exists.add(key)
+
+    def _probe(self) -> str:
+        """Which server listens (BOARD or VISDOM); moves to ``fallback`` when nothing
+        listens at ``home`` but a board answers there. OSError when neither answers."""
+        self._move(self.home)
+        try:
+            return self._kind_here()
+        except OSError as exc:
+            if self.fallback is None:
+                raise
+            home_error = exc
+        self._move(self.fallback)
+        try:
+            kind = self._kind_here()
+        except OSError:
+            kind = None
+        if kind != BOARD:
+            self._move(self.home)
+            raise home_error
+        log.warning("trainboard live: nothing listens at %s; sending to the trainboard board "
+                    "at %s", self.home, self.fallback)
+        return kind
+
+    def _kind_here(self) -> str:
+        content_type = self._exchange("GET", PROBE_PATH, None)[2]
+        return BOARD if content_type.startswith("application/json") else VISDOM
+
+    def _move(self, base: str) -> None:
+        if base != self.base:
+            self._drop_connection()
+            self.base = base
+
+    def _drop_connection(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _exchange(self, method: str, path: str, body: str | None) -> tuple[int, str, str]:
+        """One request on the kept-alive connection: ``(status, text, content type)``; a
+        connection the server has since closed (its keep-alive timeout) is replaced once
+        before the server counts as down (OSError)."""
         reused = self._connection is not None
         try:
-            return self._post_once(body)
+            return self._exchange_once(method, path, body)
         except OSError:
             if not reused:
                 raise
-            return self._post_once(body)
+            return self._exchange_once(method, path, body)
 
-    def _post_once(self, body: str) -> tuple[int, str]:
+    def _exchange_once(self, method: str, path: str,
+                       body: str | None) -> tuple[int, str, str]:
+        parts = urllib.parse.urlsplit(self.base)
         if self._connection is None:
-            parts = urllib.parse.urlsplit(self.base)
             self._connection = http.client.HTTPConnection(
                 parts.hostname or "localhost", parts.port, timeout=self.timeout
             )
-        path = urllib.parse.urlsplit(self.base).path.rstrip("/") + "/api/live/push"
+        headers = {"Content-Type": "application/json"} if body is not None else {}
         try:
-            self._connection.request("POST", path, body=body.encode(),
-                                     headers={"Content-Type": "application/json"})
+            self._connection.request(method, parts.path.rstrip("/") + path,
+                                     body=None if body is None else body.encode(),
+                                     headers=headers)
             response = self._connection.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
+            text = response.read().decode("utf-8", "replace")
+            return response.status, text, response.getheader("Content-Type") or ""
         except (OSError, http.client.HTTPException) as exc:
-            self._connection.close()
-            self._connection = None
+            self._drop_connection()
             raise OSError(str(exc) or type(exc).__name__) from exc
 
     def _record_results(self, status: int, text: str) -> None:
@@ -284,12 +429,14 @@ class Sender:
             log.warning("trainboard live: the server refused an update: %s", error)
 
     def _report_down(self, exc: BaseException) -> None:
+        self.kind = None  # whatever answers next is probed again
+        self._move(self.home)
         if self.down_since is None:
             self.down_since = time.monotonic()
             log.warning(
-                "trainboard live: cannot reach %s (%s); training goes on, updates are kept "
-                "(at most %d operations) and sent when the server is back",
-                self.base, exc, self.max_queue,
+                "trainboard live: %s. Training goes on; updates are kept (at most %d "
+                "operations) and sent when a server answers",
+                unreachable(self.home, self.fallback, exc), self.max_queue,
             )
 
     def _report_up(self) -> None:

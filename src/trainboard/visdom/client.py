@@ -1,10 +1,12 @@
-"""``Visdom``: Visdom's client API, sending to a trainboard server in the background.
+"""``Visdom``: Visdom's client API, sending to a trainboard board or a Visdom server in the
+background.
 
 Every plotting call validates its input on the calling thread, queues one operation and
-returns the window id; a background thread batches the operations to the server (see
-:mod:`trainboard.visdom._sender`). Nothing here imports numpy, PIL or an HTTP library at
-import time; ``line(..., update='append')`` with plain numbers (or a small tensor) never
-imports numpy at all.
+returns the window id; a background thread sends the operations: in batches to a board,
+as Visdom's own client does to a Visdom server (see :mod:`trainboard.visdom._sender`).
+Nothing here imports numpy, PIL or an HTTP library at import time;
+``line(..., update='append')`` with plain numbers (or a small tensor) never imports numpy
+at all.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from trainboard.visdom._content import ContentMethods
 from trainboard.visdom._layout import append_message, check_opts
 from trainboard.visdom._methods import PlotMethods
-from trainboard.visdom._sender import APPEND, LAZY, MESSAGE, Sender, post
+from trainboard.visdom._sender import APPEND, LAZY, MESSAGE, Sender, post, unreachable
 from trainboard.writer._convert import is_torch_tensor
 
 __all__ = ["Visdom"]
@@ -26,6 +28,9 @@ __all__ = ["Visdom"]
 log = logging.getLogger("trainboard.visdom")
 _QUEUED = ("events", "update", "close", "env")
 _FAST_BLOCKERS = ("linecolor", "dash", "markercolor", "textlabels")
+VISDOM_PORT = 8097
+BOARD_PORT = 6006
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
 def _numbers(value: Any) -> list[Any] | None:
@@ -53,29 +58,35 @@ def _append_op_message(op: tuple[Any, ...]) -> dict[str, Any]:
 
 
 class Visdom(PlotMethods, ContentMethods):
-    """Visdom's client, for a ``trainboard`` server (``trainboard --logdir runs --port 8097``).
+    """Visdom's client, for a ``trainboard`` board or a Visdom server.
 
-    Same constructor and methods as ``visdom.Visdom``; windows show in the board's Live tab
-    and are kept on disk under the logdir. Calls do not wait for the server: operations
-    are queued and sent in batches by a background thread (consecutive appends to one
-    trace become one update). ``flush()`` waits for them; ``sync=True`` makes every call
-    wait. A server that is down is reported once (logging) and does not stop training:
-    updates are kept (at most ``max_queue`` operations) and sent when it is back.
+    Same constructor and methods as ``visdom.Visdom``. Against a board (``trainboard
+    --logdir runs``, which also listens on Visdom's port 8097) windows show in its Live tab
+    and are kept on disk under the logdir; against a Visdom server (``python -m
+    visdom.server``) each message goes to Visdom's own endpoints as ``visdom.Visdom`` sends
+    it. Which of the two listens is found out at the first send (and after the server was
+    unreachable). On this machine's port 8097 with nothing listening, a board on 6006 is
+    used instead. Calls do not wait for the server: operations are queued and sent by a
+    background thread (consecutive appends to one trace become one update; a board gets
+    them in batches). ``flush()`` waits for them; ``sync=True`` makes every call wait. A
+    server that is down is reported once (logging) and does not stop training: updates
+    are kept (at most ``max_queue`` operations) and sent when it is back.
 
     Example::
 
         from trainboard import Visdom
 
-        viz = Visdom(port=8097, env="exp1")
+        viz = Visdom(env="exp1")
         for step in range(100):
             viz.line([1 / (step + 1)], [step], win="loss", update="append",
                      opts={"title": "loss"})
         viz.flush()
 
     Args:
-        server: ``http://host`` of the trainboard server.
+        server: ``http://host`` of the board or Visdom server.
         endpoint: Visdom's default endpoint (kept for compatibility).
-        port: The server's port (Visdom's default 8097; start trainboard with ``--port``).
+        port: The server's port (Visdom's 8097, where the board also listens; with
+            nothing on 8097 of this machine, a board on 6006 is used).
         base_url: A path prefix the server is mounted under (``/`` for none).
         env: The default env of every call.
         send: False builds the messages and returns ``(msg, endpoint)`` without sending.
@@ -142,8 +153,12 @@ class Visdom(PlotMethods, ContentMethods):
         self.sync = sync
         self.timeout = timeout
         self.url = f"{self.server}:{port}{self.base_url}"
+        fallback = None
+        if port == VISDOM_PORT and parsed.hostname in _LOOPBACK:
+            fallback = f"{self.server}:{BOARD_PORT}{self.base_url}"
         self._sender = Sender(self.url, append_message=_append_op_message, max_queue=max_queue,
-                              timeout=timeout, log_file=log_to_filename, offline=offline)
+                              timeout=timeout, log_file=log_to_filename, offline=offline,
+                              fallback=fallback)
         if send and not offline:
             self._sender.submit((MESSAGE, "env", {"eid": env}))
 
@@ -191,16 +206,18 @@ class Visdom(PlotMethods, ContentMethods):
         return win
 
     def _request(self, endpoint: str, msg: dict[str, Any], quiet: bool = False) -> str | None:
-        """Flush the queue (to keep order), then POST ``msg`` to Visdom's ``endpoint``."""
+        """Flush the queue (to keep order), then POST ``msg`` to Visdom's ``endpoint`` (on
+        the server the sender found: a board or a Visdom server both answer these)."""
         self.flush()
         try:
-            status, text = post(self.url, "/" + endpoint, json.dumps(msg), self.timeout)
+            status, text = post(self._sender.base, "/" + endpoint, json.dumps(msg),
+                                self.timeout)
         except OSError as exc:
+            message = unreachable(self._sender.home, self._sender.fallback, exc)
             if self.raise_exceptions:
-                raise ConnectionError(f"cannot reach the trainboard server at {self.url}: "
-                                      f"{exc}") from None
+                raise ConnectionError(message) from None
             if not quiet:
-                log.warning("trainboard live: cannot reach %s (%s)", self.url, exc)
+                log.warning("trainboard live: %s", message)
             return None
         if status >= 400 and self.raise_exceptions:
             raise ValueError(f"the server refused {endpoint}: {text}")
@@ -224,7 +241,7 @@ class Visdom(PlotMethods, ContentMethods):
         if errors and self.raise_exceptions:
             raise ValueError(f"the server refused {len(errors)} update(s): {errors[0]}")
         if not done and self.raise_exceptions:
-            raise ConnectionError(f"cannot reach the trainboard server at {self.url}")
+            raise ConnectionError(unreachable(self._sender.home, self._sender.fallback))
         return done and not errors
 
     def close_connection(self, timeout: float | None = None) -> None:
@@ -330,14 +347,17 @@ class Visdom(PlotMethods, ContentMethods):
             assert viz.check_connection(timeout_seconds=3)
         """
         deadline = time.monotonic() + timeout_seconds
+        bases = [self._sender.base, self._sender.home, self._sender.fallback]
         while True:
-            try:
-                post(self.url, "/env_state", "{}", min(self.timeout, 2.0))
-                return True
-            except OSError:
-                if time.monotonic() >= deadline:
-                    return False
-                time.sleep(0.1)
+            for base in dict.fromkeys(b for b in bases if b is not None):
+                try:
+                    if post(base, "/env_state", "{}", min(self.timeout, 2.0))[0] < 400:
+                        return True
+                except OSError:
+                    pass
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
 
     def replay_log(self, log_filename: str) -> None:
         """Send every message of a ``log_to_filename`` file (Visdom's or ours) again.

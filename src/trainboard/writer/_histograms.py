@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from trainboard.writer._base import WriterBase
-from trainboard.writer._convert import check_tag, is_torch_tensor
+from trainboard.writer._convert import check_tag, is_torch_tensor, scalar_of, to_numpy
 
 if TYPE_CHECKING:
     import numpy as np
@@ -174,7 +174,15 @@ class HistogramMethods(WriterBase):
         )
 
         check_tag(tag)
-        raw = check_raw_histogram(min, max, num, sum, sum_squares, bucket_limits, bucket_counts)
+        raw = check_raw_histogram(  # tensors become numbers and arrays first
+            _number(min, "min"),
+            _number(max, "max"),
+            _number(num, "num"),
+            _number(sum, "sum"),
+            _number(sum_squares, "sum_squares"),
+            to_numpy(bucket_limits, "bucket_limits"),
+            to_numpy(bucket_counts, "bucket_counts"),
+        )
         self._submit_values(
             tag,
             lambda: [histogram_value(tag, raw_histogram_proto(raw))],
@@ -182,6 +190,15 @@ class HistogramMethods(WriterBase):
             walltime,
             nbytes=raw.bucket_limits.nbytes * 2,
         )
+
+
+def _number(value: Any, name: str) -> float:
+    """One statistic of ``add_histogram_raw`` as a float (a device tensor is read now:
+    raw histograms are tiny)."""
+    number = scalar_of(value, name)
+    if not isinstance(number, float):
+        number = float(number.item())
+    return float(number)
 
 
 def _histogram_values(tag: str, data: BucketCounts, max_bins: int | None) -> list[Any]:

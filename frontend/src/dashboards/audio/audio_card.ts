@@ -3,17 +3,17 @@
 // length, channels and sample size read from its WAV header on the server
 // (GET /api/audio/info).
 //
-// Hooks: audio-card (see ../images/step_card.ts), audio (the <audio>), audio-rate
+// Hooks: audio-card (see src/components/media_step_card.ts), audio (the <audio>), audio-rate
 // (data-rate), audio-duration (data-duration, seconds), audio-format.
 
 import { h } from "../../core/dom";
-import type { PointRef } from "../images/api";
-import { formatDuration } from "../images/api";
-import type { MediaCardSpec } from "../images/media_frame";
-import type { StepCardEnv } from "../images/step_card";
-import { StepCard, throwIfAborted } from "../images/step_card";
-import type { AudioInfo } from "./api";
-import { clipHref, fetchAudioInfo, formatChannels, formatRate } from "./api";
+import type { PointRef } from "../../api/images";
+import { formatDuration } from "../../api/images";
+import type { MediaCardSpec } from "../../components/media_dashboard";
+import type { StepCardEnv } from "../../components/media_step_card";
+import { StepCard, throwIfAborted } from "../../components/media_step_card";
+import type { AudioInfo } from "../../api/audio";
+import { clipHref, fetchAudioInfo, formatChannels, formatRate } from "../../api/audio";
 
 export class AudioCard extends StepCard {
   private readonly audio: HTMLAudioElement;

@@ -3,11 +3,11 @@
 // GET /api/tags?kind=audio. window.__trainboard.view("audio") gives {cards: [...]}.
 
 import type { DashboardContext, DashboardFactory } from "../../core/dashboard";
-import type { MediaTags } from "../images/api";
-import type { MediaCardSpec } from "../images/media_frame";
-import { MediaDashboard } from "../images/media_frame";
-import "../images/media.css";
-import { audioTags } from "./api";
+import type { MediaTags } from "../../api/images";
+import type { MediaCardSpec } from "../../components/media_dashboard";
+import { MediaDashboard } from "../../components/media_dashboard";
+import "../../components/media.css";
+import { audioTags } from "../../api/audio";
 import { AudioCard } from "./audio_card";
 
 export class AudioDashboard extends MediaDashboard<AudioCard> {

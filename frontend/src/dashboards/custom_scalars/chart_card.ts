@@ -8,7 +8,9 @@
 // (multiline | margin), data-state, data-lines (lines drawn), data-points (raw points drawn,
 // summed), data-bands (bands filled), data-zoomed; plus the Card shell's hooks.
 
-import type { ApiClient, ScalarsQuery, ScalarsResult } from "../../api/client";
+import type { ApiClient } from "../../api/client";
+import type { ScalarsQuery } from "../../api/scalars";
+import { fetchScalars } from "../../api/scalars";
 import type { ChartScales, LineChartConfig } from "../../charts/line_chart";
 import { LineChart } from "../../charts/line_chart";
 import type { Range } from "../../charts/scale_range";
@@ -17,8 +19,8 @@ import { Card } from "../../components/card";
 import { h } from "../../core/dom";
 import type { FetchQueue } from "../../core/fetch_queue";
 import type { VisibilityTracker } from "../../core/visibility";
-import type { CardView } from "../scalars/card";
-import { needsServerSmoothing } from "../scalars/card_series";
+import type { CardView } from "../../components/scalar_settings";
+import { needsServerSmoothing } from "../../charts/scalar_series";
 import type { ChartSpec } from "./api";
 import { chartQueries } from "./api";
 import type { BandDrawn, MarginChartCallbacks } from "./margin_chart";
@@ -94,8 +96,6 @@ export class ChartCard {
   private drawing: Drawing | null = null;
   private zoom: Range | null = null;
   private queryKey = "";
-  /** Per (run, tag), the wall time of the series' first point: the relative axis' origin. */
-  private readonly origins = new Map<string, number>();
 
   constructor(spec: ChartSpec, env: ChartEnv) {
     this.spec = spec;
@@ -204,7 +204,6 @@ export class ChartCard {
     this.queryKey = JSON.stringify([...queries]);
     const view = this.env.view();
     const width = this.chart ? this.chart.plotWidth : Math.max(1, this.width() - AXIS_ALLOWANCE);
-    const zoomed = this.zoom !== null;
     const entries = await Promise.all(
       [...queries].map(async ([tag, runs]): Promise<[string, Fetched]> => {
         const query: ScalarsQuery = {
@@ -217,8 +216,8 @@ export class ChartCard {
           smoothing: view.smoothing,
           smoothingKind: view.smoothingKind,
         };
-        const result = await this.env.client.scalars(query, signal);
-        return [tag, { query, result: this.withOrigins(tag, result, zoomed) }];
+        const result = await fetchScalars(this.env.client, query, signal);
+        return [tag, { query, result }];
       }),
     );
     if (signal.aborted) throw new DOMException("aborted", "AbortError");
@@ -231,16 +230,6 @@ export class ChartCard {
     return errors ? { state: "ready", status: errors } : "ready";
   }
 
-  /** Fills in first_wall_time when a server leaves it out (see ScalarCard.withOrigins). */
-  private withOrigins(tag: string, result: ScalarsResult, zoomed: boolean): ScalarsResult {
-    const series = result.series.map((s) => {
-      const key = `${s.run}\u0000${tag}`;
-      if (s.firstWallTime !== null) this.origins.set(key, s.firstWallTime);
-      else if (!zoomed && s.wallTimes.length > 0) this.origins.set(key, s.wallTimes[0] as number);
-      return { ...s, firstWallTime: this.origins.get(key) ?? null };
-    });
-    return { ...result, series };
-  }
 
   private drawnCount(): number {
     const d = this.drawing;

@@ -186,7 +186,7 @@ describe("custom scalars", () => {
     await settle();
     expect(lines("all losses")).toEqual(["a:loss/train", "a:loss/val"]);
     const before = client.scalarQueries.length;
-    app.urlState.update({ smoothing: 0.9 });
+    app.urlState.update({ params: { ...app.urlState.state.params, smoothing: "0.9" } });
     await settle();
     // Whole series were fetched: smoothing is computed here, without asking again.
     expect(client.scalarQueries.length).toBe(before);

@@ -18,7 +18,7 @@ import type { DashboardContext, DashboardFactory, DashboardView } from "../../co
 import { DebouncedCalls, compileFilter, h } from "../../core/dom";
 import { LatestLoad } from "../../core/latest_load";
 import type { AppState } from "../../core/url_state";
-import { ControlsView, cardViewOf, followViewChange } from "../scalars/view";
+import { ControlsView, cardViewOf, followViewChange } from "../../components/scalar_settings";
 import type { ChartSpec, Layout } from "./api";
 import { chartReads, fetchLayout } from "./api";
 import type { CustomChartFactory } from "./chart_card";
@@ -54,7 +54,7 @@ export class CustomScalarsDashboard implements DashboardView {
   constructor(context: DashboardContext, options: CustomScalarsOptions = {}) {
     this.context = context;
     this.createChart = options.createChart ?? createCustomChart;
-    this.controls = new ControlsView((patch) => context.update(patch));
+    this.controls = new ControlsView(context);
     this.grid = new CardGrid<ChartSpec, ChartCard>({
       emptyTestId: "custom-scalars-empty",
       create: (spec) => this.newCard(spec),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ScalarSeries, ScalarsQuery } from "../../api/client";
+import type { ScalarSeries } from "../../api/client";
+import type { ScalarsQuery } from "../../api/scalars";
 import type { ChartSpec } from "./api";
 import { chartQueries, chartReads } from "./api";
 import type { Fetched } from "./series";

@@ -5,10 +5,11 @@
 // run's colour (the runs panel's); when one run has several lines (several tags matched),
 // lines take successive palette colours instead, so every line stays distinguishable.
 
-import type { ScalarsQuery, ScalarsResult } from "../../api/client";
+import type { ScalarsResult } from "../../api/client";
+import type { ScalarsQuery } from "../../api/scalars";
 import type { ChartSeries } from "../../charts/line_chart";
-import type { SeriesView } from "../scalars/card_series";
-import { chartSeries, xValues } from "../scalars/card_series";
+import type { SeriesView } from "../../charts/scalar_series";
+import { chartSeries, xValues } from "../../charts/scalar_series";
 import type { ChartSpec, Line } from "./api";
 
 export interface Fetched {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../api/client";
-import { fakeDistributions } from "../histograms/fake_routes";
-import { convertDistributions } from "./api";
+import { fakeDistributions } from "../../api/fake_histogram_routes";
+import { convertDistributions } from "../../api/distributions";
 import { bandRuns, BANDS, layoutDistribution, MEDIAN, nearestStep, valueRange, xValues } from "./bands";
 import { formatX } from "./chart";
 

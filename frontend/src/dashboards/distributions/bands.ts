@@ -2,10 +2,10 @@
 // each of its nine basis-point values, the nested bands between them, and the step nearest the
 // pointer. Pure functions; chart.ts strokes what they say.
 
-import type { Scale } from "../histograms/axis";
-import { linearScale, padRange } from "../histograms/axis";
-import type { PlotRect } from "../histograms/geometry";
-import type { DistributionSeries } from "./api";
+import type { Scale } from "../../charts/linear_scale";
+import { linearScale, padRange } from "../../charts/linear_scale";
+import type { PlotRect } from "../../charts/canvas";
+import type { DistributionSeries } from "../../api/distributions";
 
 export type DistributionXAxis = "step" | "relative" | "wall";
 

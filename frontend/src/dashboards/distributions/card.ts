@@ -5,11 +5,11 @@
 // chart's (chart.ts) and the card shell's (components/card.ts).
 
 import type { DashboardContext } from "../../core/dashboard";
-import type { KindCardDebug } from "../histograms/kind_card";
-import { HistogramKindCard } from "../histograms/kind_card";
-import type { CardSpec } from "../histograms/kind_dashboard";
-import type { DistributionSeries } from "./api";
-import { fetchDistributions } from "./api";
+import type { KindCardDebug } from "../../components/histogram_kind_card";
+import { HistogramKindCard } from "../../components/histogram_kind_card";
+import type { CardSpec } from "../../components/histogram_kind_dashboard";
+import type { DistributionSeries } from "../../api/distributions";
+import { fetchDistributions } from "../../api/distributions";
 import type { DistributionXAxis } from "./bands";
 import type { DistributionHover } from "./chart";
 import { DistributionChart } from "./chart";

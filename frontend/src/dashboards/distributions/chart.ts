@@ -9,10 +9,10 @@ import { formatDuration, formatStep, formatValue, formatWallTime } from "../../c
 import { h } from "../../core/dom";
 import type { Theme } from "../../core/theme";
 import { chartPalette } from "../../core/theme";
-import { niceTicks } from "../histograms/axis";
-import { drawXAxis, drawYAxis, prepareCanvas, withAlpha } from "../histograms/canvas";
-import type { PlotRect } from "../histograms/geometry";
-import type { DistributionSeries } from "./api";
+import { niceTicks } from "../../charts/linear_scale";
+import type { PlotRect } from "../../charts/canvas";
+import { drawXAxis, drawYAxis, prepareCanvas, withAlpha } from "../../charts/canvas";
+import type { DistributionSeries } from "../../api/distributions";
 import type { DistributionLayout, DistributionXAxis } from "./bands";
 import { BANDS, MEDIAN, bandRuns, layoutDistribution, nearestStep } from "./bands";
 

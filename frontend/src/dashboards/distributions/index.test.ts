@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { VisibilityTracker } from "../../core/visibility";
 import { App } from "../../shell/app";
 import { installDebug } from "../../shell/debug";
-import { BASIS_POINTS, HistogramsFakeClient } from "../histograms/fake_routes";
+import { BASIS_POINTS, HistogramsFakeClient } from "../../api/fake_histogram_routes";
 import type { DistributionsDebug } from "./index";
 import { DistributionsDashboard, distributionsDashboard } from "./index";
 

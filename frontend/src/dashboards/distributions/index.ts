@@ -5,10 +5,10 @@
 // parameter dist_xaxis), tag-filter, distributions-empty; the cards' (card.ts).
 // window.__trainboard.view("distributions") gives {xaxis, cards: DistributionCardDebug[]}.
 
-import "../histograms/histograms.css";
+import "../../components/histogram_charts.css";
 import type { DashboardContext, DashboardFactory } from "../../core/dashboard";
-import type { CardSpec, ViewSelect } from "../histograms/kind_dashboard";
-import { HistogramKindDashboard } from "../histograms/kind_dashboard";
+import type { CardSpec, ViewSelect } from "../../components/histogram_kind_dashboard";
+import { HistogramKindDashboard } from "../../components/histogram_kind_dashboard";
 import type { DistributionXAxis } from "./bands";
 import type { DistributionCardDebug } from "./card";
 import { DistributionCard } from "./card";

@@ -203,7 +203,7 @@ describe("graphs dashboard", () => {
 
   it("says so when no run has a graph", async () => {
     runs = [];
-    client.push({ type: "tags", kind: "graphs", run: "cnn" });
+    client.push({ type: "tags", kind: "graphs", run: "cnn", added: ["__run_graph__"] });
     await settle();
     expect(view().state).toBe("empty");
     expect(el<HTMLElement>('[data-testid="graphs-empty"]').hidden).toBe(false);

@@ -4,13 +4,13 @@
 // plus the chart's (chart.ts) and the card shell's (components/card.ts).
 
 import type { DashboardContext } from "../../core/dashboard";
-import type { HistogramSeries } from "./api";
-import { fetchHistograms } from "./api";
+import type { HistogramSeries } from "../../api/histograms";
+import { fetchHistograms } from "../../api/histograms";
 import { HistogramChart } from "./chart";
 import type { HistogramHover, HistogramMode } from "./geometry";
-import type { KindCardDebug } from "./kind_card";
-import { HistogramKindCard } from "./kind_card";
-import type { CardSpec } from "./kind_dashboard";
+import type { KindCardDebug } from "../../components/histogram_kind_card";
+import { HistogramKindCard } from "../../components/histogram_kind_card";
+import type { CardSpec } from "../../components/histogram_kind_dashboard";
 
 /** A card as window.__trainboard.view("histograms") reports it. */
 export interface HistogramCardDebug extends KindCardDebug {

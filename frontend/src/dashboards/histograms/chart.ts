@@ -7,10 +7,11 @@ import { formatStep, formatValue } from "../../charts/format";
 import { h } from "../../core/dom";
 import type { Theme } from "../../core/theme";
 import { chartPalette } from "../../core/theme";
-import type { HistogramSeries } from "./api";
-import { niceTicks } from "./axis";
-import { cardBackground, drawXAxis, drawYAxis, mixColor, prepareCanvas } from "./canvas";
-import type { HistogramHover, HistogramLayout, HistogramMode, PlotRect, Slice } from "./geometry";
+import type { HistogramSeries } from "../../api/histograms";
+import { niceTicks } from "../../charts/linear_scale";
+import { cardBackground, drawXAxis, drawYAxis, mixColor, prepareCanvas } from "../../charts/canvas";
+import type { PlotRect } from "../../charts/canvas";
+import type { HistogramHover, HistogramLayout, HistogramMode, Slice } from "./geometry";
 import { hitTest, layoutHistograms } from "./geometry";
 
 export const CHART_HEIGHT = 260;

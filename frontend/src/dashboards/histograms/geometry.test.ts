@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { HistogramSeries } from "./api";
-import { decodeHistogramsBinary } from "./api";
-import { linearScale, niceTicks, padRange, tickStep } from "./axis";
-import { encodeHistogramsBinary } from "./binary_encode";
-import { mixColor, withAlpha } from "./canvas";
+import type { HistogramSeries } from "../../api/histograms";
+import { decodeHistogramsBinary } from "../../api/histograms";
+import { linearScale, niceTicks, padRange, tickStep } from "../../charts/linear_scale";
+import { encodeHistogramsBinary } from "../../api/histograms_binary_encode";
+import { mixColor, withAlpha } from "../../charts/canvas";
 import { binAt, hitTest, hoverAt, layoutHistograms, OFFSET_SLICE_HEIGHT } from "./geometry";
 
 /** Steps 0, 10, 20 (given out of order: 20 first) of 4 bins over [0, 4]. */

@@ -6,18 +6,12 @@
 // newest in front (bottom, drawn last). Overlay mode: every step from one baseline, on one
 // count axis, the newest drawn last.
 
-import type { HistogramSeries } from "./api";
-import type { Scale } from "./axis";
-import { linearScale } from "./axis";
+import type { HistogramSeries } from "../../api/histograms";
+import type { PlotRect } from "../../charts/canvas";
+import type { Scale } from "../../charts/linear_scale";
+import { linearScale } from "../../charts/linear_scale";
 
 export type HistogramMode = "offset" | "overlay";
-
-export interface PlotRect {
-  readonly left: number;
-  readonly top: number;
-  readonly width: number;
-  readonly height: number;
-}
 
 export interface Slice {
   /** Index of the step in the series. */

@@ -8,7 +8,7 @@ import { App } from "../../shell/app";
 import { installDebug } from "../../shell/debug";
 import type { HistogramsDebug } from "./index";
 import { HistogramsDashboard, histogramsDashboard } from "./index";
-import { HistogramsFakeClient } from "./fake_routes";
+import { HistogramsFakeClient } from "../../api/fake_histogram_routes";
 
 const allVisible: VisibilityTracker = { observe: (_el, callback) => callback(true), unobserve: () => undefined };
 let client: HistogramsFakeClient;

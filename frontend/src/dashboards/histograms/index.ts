@@ -5,13 +5,13 @@
 // hist_mode), tag-filter, histograms-empty; the cards' (card.ts). window.__trainboard
 // .view("histograms") gives {mode, cards: HistogramCardDebug[]}.
 
-import "./histograms.css";
+import "../../components/histogram_charts.css";
 import type { DashboardContext, DashboardFactory } from "../../core/dashboard";
 import type { HistogramCardDebug } from "./card";
 import { HistogramCard } from "./card";
 import type { HistogramHover, HistogramMode } from "./geometry";
-import type { CardSpec, ViewSelect } from "./kind_dashboard";
-import { HistogramKindDashboard } from "./kind_dashboard";
+import type { CardSpec, ViewSelect } from "../../components/histogram_kind_dashboard";
+import { HistogramKindDashboard } from "../../components/histogram_kind_dashboard";
 
 export const MODE_PARAM = "hist_mode";
 

@@ -1,8 +1,8 @@
 // Converting the media routes' wire shapes, and the image view kept in the URL.
 
 import { describe, expect, it } from "vitest";
-import { audioTags, convertAudioInfo, formatChannels } from "../audio/api";
-import { convertListing, convertTags, formatDuration, pointParams } from "./api";
+import { audioTags, convertAudioInfo, formatChannels } from "../../api/audio";
+import { convertListing, convertTags, formatDuration, pointParams } from "../../api/images";
 import { imageFilter, paramsOfView, viewFromParams } from "./controls";
 
 describe("media wire conversion", () => {

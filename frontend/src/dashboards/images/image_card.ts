@@ -2,18 +2,15 @@
 // click that enlarges it. Brightness, contrast and actual size are the dashboard's (CSS on
 // its root), so every card and the enlarged view follow them.
 //
-// Hooks: image-card (see step_card.ts), image (the <img>, data-natural-width/-height),
+// Hooks: image-card (see src/components/media_step_card.ts), image (the <img>, data-natural-width/-height),
 // image-size.
 
 import { h } from "../../core/dom";
-import type { PointRef } from "./api";
-import { imageHref, pointParams } from "./api";
-import type { MediaCardSpec } from "./media_frame";
-import type { StepCardEnv } from "./step_card";
-import { StepCard, loadImage, loadWithReason } from "./step_card";
-
-/** Points an <img> at a URL and waits for it (tests without a browser pass a stand-in). */
-export type ImageLoader = (img: HTMLImageElement, src: string, signal: AbortSignal) => Promise<void>;
+import type { PointRef } from "../../api/images";
+import { imageHref, pointParams } from "../../api/images";
+import type { MediaCardSpec } from "../../components/media_dashboard";
+import type { ImageLoader, StepCardEnv } from "../../components/media_step_card";
+import { StepCard, loadImage, loadWithReason } from "../../components/media_step_card";
 
 export interface ImageCardEnv extends StepCardEnv {
   readonly loadImage?: ImageLoader;

@@ -1,19 +1,14 @@
 // @vitest-environment happy-dom
-// The Images, Video and Audio dashboards in the page: a card per (run, tag), only the shown
+// The Images dashboard in the page: a card per (run, tag), only the shown
 // step's media fetched, sliders that stay put while steps arrive (or follow the latest),
 // brightness/contrast/actual size in the URL, the enlarged view, and errors shown on cards.
 
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { DashboardId } from "../../core/dashboards";
-import type { VisibilityTracker } from "../../core/visibility";
-import { App } from "../../shell/app";
-import { installDebug } from "../../shell/debug";
-import { AudioDashboard } from "../audio/index";
-import { VideoDashboard } from "../video/index";
-import { MediaFakeClient } from "./fake_routes";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MediaFakeClient } from "../../api/fake_media_routes";
+import type { App } from "../../shell/app";
+import { cardOf, element, moveSlider, settle, startPage, stopPage, view } from "../../shell/page_test_support";
 import { ImagesDashboard } from "./index";
 
-const allVisible: VisibilityTracker = { observe: (_el, callback) => callback(true), unobserve: () => undefined };
 let client: MediaFakeClient;
 let app: App;
 const loaded: string[] = [];
@@ -29,72 +24,13 @@ function imageUrls(): string[] {
   return client.asked("api/images/image", "href").map((p) => `${p.get("run")}/${p.get("tag")}@${p.get("step")}#${p.get("sample")}`);
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 30; i++) {
-    await vi.advanceTimersByTimeAsync(300);
-    if (app.pending === 0) return;
-  }
-  throw new Error(`page still busy: ${app.pending}`);
-}
-
-type CardDebug = Record<string, unknown> & { run: string; tag: string; step: number | null; state: string };
-interface ViewDebug {
-  cards: CardDebug[];
-  view?: { brightness: number; contrast: number; actualSize: boolean; filter: string };
-  enlarged?: number | null;
-}
-
-function view(id: DashboardId): ViewDebug {
-  return window.__trainboard?.view(id) as ViewDebug;
-}
-
-function cardOf(id: DashboardId, run: string, tag: string): CardDebug {
-  const found = view(id).cards.find((c) => c.run === run && c.tag === tag);
-  if (!found) throw new Error(`no ${id} card ${run}/${tag}`);
-  return found;
-}
-
-function element(testId: string, run: string, tag = "solid"): HTMLElement {
-  return document.querySelector(`[data-testid="${testId}"][data-run="${run}"][data-tag="${tag}"]`) as HTMLElement;
-}
-
-function moveSlider(card: HTMLElement, index: number, testId = "step-slider"): void {
-  const slider = card.querySelector(`[data-testid="${testId}"]`) as HTMLInputElement;
-  slider.value = String(index);
-  slider.dispatchEvent(new Event("input"));
-}
-
-async function openTab(id: DashboardId): Promise<void> {
-  (document.querySelector(`[data-testid="tab-${id}"]`) as HTMLElement).click();
-  await settle();
-}
-
 beforeEach(async () => {
-  vi.useFakeTimers();
   loaded.length = 0;
-  window.location.hash = "#images";
   client = new MediaFakeClient();
-  app = new App(client, {
-    visibility: allVisible,
-    liveDelayMs: { min: 50, max: 200 },
-    dashboards: {
-      images: (context) => new ImagesDashboard(context, { loadImage: fakeLoad }),
-      video: (context) => new VideoDashboard(context, { loadImage: fakeLoad }),
-      audio: (context) => new AudioDashboard(context),
-    },
-  });
-  document.body.replaceChildren(app.element);
-  installDebug(app);
-  const started = app.start();
-  await settle();
-  await started;
-  await settle();
+  app = await startPage(client, { images: (context) => new ImagesDashboard(context, { loadImage: fakeLoad }) }, "#images");
 });
 
-afterEach(() => {
-  app.stop();
-  vi.useRealTimers();
-});
+afterEach(stopPage);
 
 describe("images dashboard", () => {
   it("shows a card per run and image tag at the latest step, fetching only that image", () => {
@@ -207,15 +143,8 @@ describe("images dashboard", () => {
     };
     const d = app.dashboard("images") as ImagesDashboard;
     expect(d).toBeInstanceOf(ImagesDashboard);
-    app.stop();
-    app = new App(client, {
-      visibility: allVisible,
-      dashboards: { images: (context) => new ImagesDashboard(context, { loadImage: failing }) },
-    });
-    document.body.replaceChildren(app.element);
-    installDebug(app);
-    await Promise.all([app.start(), settle()]);
-    await settle();
+    stopPage();
+    app = await startPage(client, { images: (context) => new ImagesDashboard(context, { loadImage: failing }) }, "#images");
     const card = element("image-card", "a");
     expect(card.dataset.state).toBe("error");
     expect(card.querySelector('[data-testid="card-status"]')?.textContent).toContain("has no step 3");
@@ -231,39 +160,5 @@ describe("images dashboard", () => {
     await settle();
     expect(view("images").cards).toEqual([]);
     expect(document.querySelector('[data-testid="images-empty"]')?.textContent).toContain("see the Video tab");
-  });
-});
-
-describe("video dashboard", () => {
-  it("shows only the video tags with frames and duration", async () => {
-    await openTab("video");
-    expect(view("video").cards.map((c) => `${c.run}:${c.tag}`)).toEqual(["a:clip"]);
-    expect(cardOf("video", "a", "clip")).toMatchObject({ state: "ready", step: 4, frames: 5, durationMs: 1250 });
-    const card = element("video-card", "a", "clip");
-    expect(card.querySelector('[data-testid="video-frames"]')?.textContent).toBe("5 frames");
-    expect(card.querySelector('[data-testid="video-duration"]')?.textContent).toBe("1.25 s (4 fps)");
-    expect(card.querySelector('[data-testid="video-size"]')?.textContent).toBe("20 × 16 px");
-    expect(imageUrls().at(-1)).toBe("a/clip@4#0");
-    moveSlider(card, 0);
-    await settle();
-    expect(cardOf("video", "a", "clip").step).toBe(0);
-  });
-});
-
-describe("audio dashboard", () => {
-  it("shows a player per run and tag with its rate and length", async () => {
-    await openTab("audio");
-    expect(cardOf("audio", "a", "tone")).toMatchObject({ state: "ready", step: 4, sampleRate: 8000, duration: 0.75 });
-    const card = element("audio-card", "a", "tone");
-    expect(card.querySelector('[data-testid="audio-duration"]')?.textContent).toBe("750 ms");
-    expect((card.querySelector('[data-testid="audio-duration"]') as HTMLElement).dataset.duration).toBe("0.75");
-    expect(card.querySelector('[data-testid="audio-rate"]')?.textContent).toBe("8000 Hz");
-    expect(card.querySelector('[data-testid="audio-format"]')?.textContent).toBe("mono · 16-bit · 6000 samples");
-    expect(card.querySelector("audio")?.getAttribute("src")).toBeTruthy();
-    expect(client.asked("api/audio/clip", "href").at(-1)?.get("step")).toBe("4");
-    moveSlider(card, 2);
-    await settle();
-    expect(cardOf("audio", "a", "tone").step).toBe(2);
-    expect(client.asked("api/audio/info").at(-1)?.get("step")).toBe("2");
   });
 });

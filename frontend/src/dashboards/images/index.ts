@@ -6,16 +6,16 @@
 
 import type { DashboardContext, DashboardFactory } from "../../core/dashboard";
 import type { AppState } from "../../core/url_state";
-import type { MediaTagInfo, MediaTags } from "./api";
-import { fetchImageTags } from "./api";
+import type { MediaTagInfo, MediaTags } from "../../api/images";
+import { fetchImageTags } from "../../api/images";
 import type { ImageView } from "./controls";
 import { ImageControls, imageFilter, paramsOfView, viewFromParams } from "./controls";
-import type { ImageLoader } from "./image_card";
+import type { ImageLoader } from "../../components/media_step_card";
 import { ImageCard } from "./image_card";
 import { Lightbox } from "./lightbox";
-import type { MediaCardSpec } from "./media_frame";
-import { MediaDashboard } from "./media_frame";
-import "./media.css";
+import type { MediaCardSpec } from "../../components/media_dashboard";
+import { MediaDashboard } from "../../components/media_dashboard";
+import "../../components/media.css";
 
 export interface ImagesOptions {
   /** Loads an <img> (tests without a browser pass a stand-in). */

@@ -8,7 +8,7 @@
 
 import { formatWallTime } from "../../charts/format";
 import { h } from "../../core/dom";
-import type { PointRef } from "./api";
+import type { PointRef } from "../../api/images";
 
 const MARGIN = 0.92; // of the window the enlarged image may cover
 

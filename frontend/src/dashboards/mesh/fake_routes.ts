@@ -4,7 +4,7 @@
 // encodeMesh builds the binary answer as the server does.
 
 import { FakeClient } from "../../api/fake_client";
-import type { WireArraySpec, WireMeshHeader, WireMeshSteps, WireMeshTags } from "./api";
+import type { WireMeshArrayRef as WireArraySpec, WireMeshHeader, WireMeshSteps, WireMeshTags } from "../../api/wire_types";
 
 export interface MeshArrays {
   readonly vertices: Float32Array;

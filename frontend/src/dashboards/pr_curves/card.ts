@@ -15,7 +15,7 @@ import { h } from "../../core/dom";
 import type { FetchQueue } from "../../core/fetch_queue";
 import type { Theme } from "../../core/theme";
 import type { VisibilityTracker } from "../../core/visibility";
-import type { TagCard, TagCardSpec } from "../text/tag_cards";
+import type { TagCard, TagCardSpec } from "../../components/tag_cards_dashboard";
 import type { PrCurve } from "./api";
 import { fetchCurves, fetchSteps } from "./api";
 import type { PrSeries } from "./chart";

@@ -5,8 +5,8 @@
 
 import type { Run, TagsIndex } from "../../api/client";
 import type { DashboardContext, DashboardFactory } from "../../core/dashboard";
-import type { TagCardSpec } from "../text/tag_cards";
-import { TagCardsDashboard } from "../text/tag_cards";
+import type { TagCardSpec } from "../../components/tag_cards_dashboard";
+import { TagCardsDashboard } from "../../components/tag_cards_dashboard";
 import type { PrCardDebug, PrChartFactory } from "./card";
 import { PrCard } from "./card";
 import { PrChart } from "./chart";

@@ -5,22 +5,18 @@
 // group cards), data-state (idle | loading | ready | empty | error), data-points (raw points
 // drawn, summed over runs), data-runs (runs drawn), data-zoomed ("1" while zoomed).
 
-import type { ApiClient, ScalarsQuery, ScalarsResult } from "../../api/client";
+import type { ApiClient, ScalarsResult } from "../../api/client";
+import type { ScalarsQuery } from "../../api/scalars";
+import { fetchScalars } from "../../api/scalars";
 import type { ChartScales, ChartSeries, LineChartCallbacks, LineChartConfig } from "../../charts/line_chart";
 import type { Range } from "../../charts/scale_range";
 import type { FetchQueue } from "../../core/fetch_queue";
 import type { Theme } from "../../core/theme";
 import { h } from "../../core/dom";
 import type { CardSpec } from "./card_specs";
-import type { SeriesView } from "./card_series";
-import { chartSeries, needsServerSmoothing } from "./card_series";
+import type { CardView } from "../../components/scalar_settings";
+import { chartSeries, needsServerSmoothing } from "../../charts/scalar_series";
 import { downloadLinks } from "./downloads";
-
-export interface CardView extends SeriesView {
-  readonly logY: boolean;
-  readonly ignoreOutliers: boolean;
-  readonly theme: Theme;
-}
 
 /** What a card needs of a chart (LineChart; tests pass a stand-in). */
 export interface ChartLike {
@@ -69,8 +65,6 @@ export class ScalarCard {
   private query: ScalarsQuery | null = null;
   private drawn: ChartSeries[] = [];
   private controller: AbortController | null = null;
-  /** Per run, the wall time of the series' first point: the relative axis' origin. */
-  private readonly origins = new Map<string, number>();
 
   constructor(spec: CardSpec, env: CardEnv) {
     this.spec = spec;
@@ -188,10 +182,10 @@ export class ScalarCard {
     try {
       const result = await this.env.queue.run(() => {
         if (controller.signal.aborted) throw new DOMException("aborted", "AbortError");
-        return this.env.client.scalars(query, controller.signal);
+        return fetchScalars(this.env.client, query, controller.signal);
       });
       if (controller.signal.aborted) return;
-      this.result = this.withOrigins(result, query.xmin !== undefined);
+      this.result = result;
       this.query = query;
       this.draw();
     } catch (err) {
@@ -204,19 +198,6 @@ export class ScalarCard {
         delete this.element.dataset.fetching;
       }
     }
-  }
-
-  /**
-   * Fills in first_wall_time when a server leaves it out: an unzoomed answer always holds
-   * the series' first point, and zoomed answers reuse what an earlier one showed.
-   */
-  private withOrigins(result: ScalarsResult, zoomed: boolean): ScalarsResult {
-    const series = result.series.map((s) => {
-      if (s.firstWallTime !== null) this.origins.set(s.run, s.firstWallTime);
-      else if (!zoomed && s.wallTimes.length > 0) this.origins.set(s.run, s.wallTimes[0] as number);
-      return { ...s, firstWallTime: this.origins.get(s.run) ?? null };
-    });
-    return { ...result, series };
   }
 
   private draw(): void {

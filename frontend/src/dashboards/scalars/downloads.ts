@@ -5,7 +5,9 @@
 // Hooks: data-testid="download-menu" (a <details>; click its <summary> to open), then per run
 // data-testid="download-csv" / "download-json" links carrying data-run.
 
-import type { ApiClient, DownloadFormat } from "../../api/client";
+import type { ApiClient } from "../../api/client";
+import type { DownloadFormat } from "../../api/scalars";
+import { scalarDataHref } from "../../api/scalars";
 import { h } from "../../core/dom";
 import type { CardSpec } from "./card_specs";
 
@@ -32,7 +34,7 @@ export function downloadLinks(spec: () => CardSpec, client: ApiClient): HTMLDeta
           h(
             "a",
             {
-              href: client.scalarDataHref(run, tag, format),
+              href: scalarDataHref(client, run, tag, format),
               download: downloadName(run, tag, format),
               "data-testid": `download-${format}`,
               "data-run": run,

@@ -7,6 +7,7 @@ import type { LiveMessage, PointsUpdate, RunsInfo, TagsIndex } from "../../api/c
 import { LineChart } from "../../charts/line_chart";
 import { CardGrid, emptyMessage, runTagKey, selectionChanged } from "../../components/card_grid";
 import type { DashboardContext, DashboardFactory, DashboardView } from "../../core/dashboard";
+import { registerDebugHooks } from "../../core/debug_hooks";
 import { DebouncedCalls, h } from "../../core/dom";
 import { LatestLoad } from "../../core/latest_load";
 import { drawnRuns } from "../../core/selection";
@@ -15,14 +16,14 @@ import type { ChartFactory } from "./card";
 import { ScalarCard } from "./card";
 import type { CardSpec } from "./card_specs";
 import { buildCardGroups } from "./card_specs";
-import { ControlsView, cardViewOf, followViewChange } from "./view";
+import { ControlsView, cardViewOf, followViewChange } from "../../components/scalar_settings";
 
 export interface ScalarsOptions {
   /** A stand-in chart for tests (no canvas there). */
   readonly createChart?: ChartFactory;
 }
 
-/** A card as tests see it (window.__trainboard.cards()): plain copies, never live objects. */
+/** A card as tests see it (window.__trainboard.cards(), registered below): plain copies, never live objects. */
 export interface CardDebug {
   readonly key: string;
   readonly tag: string;
@@ -61,7 +62,7 @@ export class ScalarsDashboard implements DashboardView {
   constructor(context: DashboardContext, options: ScalarsOptions = {}) {
     this.context = context;
     this.createChart = options.createChart ?? ((root, width, config, callbacks) => new LineChart(root, width, config, callbacks));
-    this.controls = new ControlsView((patch) => context.update(patch));
+    this.controls = new ControlsView(context);
     this.grid = new CardGrid<CardSpec, ScalarCard>({
       emptyTestId: "scalars-empty",
       create: (spec) => this.newCard(spec),
@@ -216,3 +217,21 @@ export class ScalarsDashboard implements DashboardView {
 }
 
 export const scalarsDashboard: DashboardFactory = (context) => new ScalarsDashboard(context);
+
+declare module "../../core/debug_hooks" {
+  interface DashboardDebugHooks {
+    /** Every scalar card (none until the Scalars tab was shown). */
+    cards(): CardDebug[];
+    /** One card (`parent`: the run of an add_scalars group card), or null. */
+    card(tag: string, parent?: string | null): CardDebug | null;
+  }
+}
+
+function cardsOf(view: DashboardView | null): CardDebug[] {
+  return view instanceof ScalarsDashboard ? view.debugCards() : [];
+}
+
+registerDebugHooks("scalars", {
+  cards: (view) => () => cardsOf(view),
+  card: (view) => (tag, parent = null) => cardsOf(view).find((c) => c.tag === tag && c.parent === parent) ?? null,
+});

@@ -18,7 +18,7 @@ import type { TextContent } from "./api";
 import { fetchContent, fetchSteps } from "./api";
 import type { MarkdownRenderer } from "./render";
 import { renderContent } from "./render";
-import type { TagCard, TagCardSpec } from "./tag_cards";
+import type { TagCard, TagCardSpec } from "../../components/tag_cards_dashboard";
 
 export interface TextCardSpec extends TagCardSpec {
   readonly run: string;

@@ -10,7 +10,7 @@ import { displayTag } from "./api";
 import type { TextCardDebug, TextCardSpec } from "./card";
 import { TextCard } from "./card";
 import type { MarkdownRenderer } from "./render";
-import { TagCardsDashboard } from "./tag_cards";
+import { TagCardsDashboard } from "../../components/tag_cards_dashboard";
 import "./text.css";
 
 export interface TextOptions {

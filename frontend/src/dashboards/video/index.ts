@@ -4,12 +4,12 @@
 // playing in the page. window.__trainboard.view("video") gives {cards: [...]}.
 
 import type { DashboardContext, DashboardFactory } from "../../core/dashboard";
-import type { MediaTagInfo, MediaTags } from "../images/api";
-import { fetchImageTags } from "../images/api";
-import type { ImageLoader } from "../images/image_card";
-import type { MediaCardSpec } from "../images/media_frame";
-import { MediaDashboard } from "../images/media_frame";
-import "../images/media.css";
+import type { MediaTagInfo, MediaTags } from "../../api/images";
+import { fetchImageTags } from "../../api/images";
+import type { ImageLoader } from "../../components/media_step_card";
+import type { MediaCardSpec } from "../../components/media_dashboard";
+import { MediaDashboard } from "../../components/media_dashboard";
+import "../../components/media.css";
 import { VideoCard } from "./video_card";
 
 export interface VideoOptions {

@@ -2,16 +2,15 @@
 // frame count, loop length and size (GET /api/images/info, read from the GIF's blocks on
 // the server) and a button that plays it again from its first frame.
 //
-// Hooks: video-card (see ../images/step_card.ts), video (the <img>), video-frames
+// Hooks: video-card (see src/components/media_step_card.ts), video (the <img>), video-frames
 // (data-frames), video-duration (data-duration-ms), video-size, video-replay.
 
 import { h } from "../../core/dom";
-import type { ImageInfo, PointRef } from "../images/api";
-import { fetchImageInfo, formatDuration, imageHref } from "../images/api";
-import type { ImageLoader } from "../images/image_card";
-import type { MediaCardSpec } from "../images/media_frame";
-import type { StepCardEnv } from "../images/step_card";
-import { StepCard, loadImage, throwIfAborted } from "../images/step_card";
+import type { ImageInfo, PointRef } from "../../api/images";
+import { fetchImageInfo, formatDuration, imageHref } from "../../api/images";
+import type { MediaCardSpec } from "../../components/media_dashboard";
+import type { ImageLoader, StepCardEnv } from "../../components/media_step_card";
+import { StepCard, loadImage, throwIfAborted } from "../../components/media_step_card";
 
 export interface VideoCardEnv extends StepCardEnv {
   readonly loadImage?: ImageLoader;

@@ -4,7 +4,9 @@ As torch writes it: samples in [-1, 1] (others are clipped) are multiplied by 32
 and truncated toward zero to ``int16``, stored as a WAV file with ``content_type
 "audio/wav"`` and no plugin metadata. TensorBoard's reader migrates that to the
 ``audio`` plugin: a ``[k, 2]`` string tensor of ``(wav, label)`` pairs with
-``AudioPluginData(encoding=WAV)``. :func:`decode` reads both forms.
+``AudioPluginData(encoding=WAV)`` (:func:`migrate`). The data layer keeps a point's
+clips, without their labels (:func:`clips`), as its blobs: one blob per clip, none
+reserved (:data:`RESERVED_BLOBS`). :func:`decode` reads both forms of a value.
 """
 
 from __future__ import annotations
@@ -22,18 +24,22 @@ if TYPE_CHECKING:
 __all__ = [
     "CONTENT_TYPE",
     "PLUGIN_NAME",
+    "RESERVED_BLOBS",
     "VERSION",
     "EncodedAudio",
     "audio_value",
+    "clips",
     "decode",
     "decode_wav",
     "encode_wav",
+    "migrate",
     "to_pcm16",
 ]
 
 PLUGIN_NAME = "audio"
 VERSION = 0
 CONTENT_TYPE = "audio/wav"
+RESERVED_BLOBS = 0  # a point's blobs are its clips, one blob each
 _INT16_MAX = 32767
 
 
@@ -88,6 +94,23 @@ def audio_value(tag: str, pcm: np.ndarray, sample_rate: float) -> Summary.Value:
         content_type=CONTENT_TYPE,
     )
     return Summary.Value(tag=tag, audio=audio)
+
+
+def migrate(audio: Summary.Audio) -> np.ndarray:
+    """An old-style ``Summary.Audio`` as TensorBoard's readers migrate it: the ``[1, 2]``
+    ``object`` array ``[[wav, b""]]`` of one clip and its (empty) label."""
+    pairs = np.empty((1, 2), dtype=object)
+    pairs[0, 0], pairs[0, 1] = audio.encoded_audio_string, b""
+    return pairs
+
+
+def clips(array: np.ndarray) -> np.ndarray:
+    """The clips of an ``audio`` point's string array: the first column of ``[k, 2]``
+    ``(clip, label)`` rows (any array of rank 2 or more is read as rows); a rank-0 or
+    rank-1 array is already clips."""
+    if array.ndim > 1:
+        return array.reshape(array.shape[0], -1)[:, 0]
+    return array
 
 
 def decode(value: Summary.Value) -> list[EncodedAudio]:

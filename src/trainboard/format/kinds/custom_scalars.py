@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+from google.protobuf.message import DecodeError
+
 from trainboard.format.proto.layout_pb2 import (
     Category,
     Chart,
@@ -29,6 +32,7 @@ __all__ = [
     "PLUGIN_NAME",
     "VERSION",
     "decode",
+    "decode_array",
     "layout_proto",
     "layout_to_dict",
     "layout_value",
@@ -120,8 +124,26 @@ def decode(value: Summary.Value) -> Layout:
     strings = value.tensor.string_val
     if value.WhichOneof("value") != "tensor" or len(strings) != 1:
         raise ValueError(f"tag {value.tag!r}: expected one serialized Layout in a string tensor")
+    return _parse(strings[0])
+
+
+def decode_array(array: np.ndarray) -> Layout:
+    """The ``Layout`` of a config point as the data layer holds it: its first string.
+
+    Raises ValueError when the array holds no string, or one that is no ``Layout``.
+    """
+    first = array.reshape(-1)[0] if array.size else None
+    if not isinstance(first, bytes):
+        raise ValueError("expected a serialized Layout in a string tensor")
+    return _parse(first)
+
+
+def _parse(data: bytes) -> Layout:
     layout = Layout()
-    layout.ParseFromString(strings[0])
+    try:
+        layout.ParseFromString(data)
+    except DecodeError as error:
+        raise ValueError(f"not a serialized Layout: {error}") from None
     return layout
 
 

@@ -33,8 +33,11 @@ from trainboard.format.proto.tensor_pb2 import TensorShapeProto
 
 __all__ = [
     "DEVICE",
+    "KERAS_MODEL_PLUGIN_NAME",
+    "OP_GRAPH_PLUGIN_NAME",
     "PLUGIN_NAME",
     "PRODUCER_VERSION",
+    "PROFILE_PLUGIN_NAME",
     "RUN_GRAPH_TAG",
     "RUN_METADATA_PLUGIN_NAME",
     "RUN_METADATA_TAG",
@@ -55,6 +58,11 @@ PLUGIN_NAME = "graphs"  # where TensorBoard's readers file Event.graph_def
 RUN_GRAPH_TAG = "__run_graph__"  # ... under this tag
 RUN_METADATA_PLUGIN_NAME = "graph_tagged_run_metadata"  # and Event.tagged_run_metadata here
 RUN_METADATA_TAG = "step1"  # torch's tag for add_graph's run metadata (tensorboardX: "profiler")
+# TensorFlow's graph summaries, read but never written here: run metadata with a profile
+# and its graphs, run metadata holding only an op graph, and a Keras model config.
+PROFILE_PLUGIN_NAME = "graph_run_metadata"
+OP_GRAPH_PLUGIN_NAME = "graph_run_metadata_graph"
+KERAS_MODEL_PLUGIN_NAME = "graph_keras_model"
 PRODUCER_VERSION = 22  # GraphDef.versions.producer as torch writes it
 DEVICE = "/device:CPU:0"  # torch records every graph as run on the CPU
 VERSION = 0

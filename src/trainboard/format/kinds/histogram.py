@@ -6,7 +6,8 @@ is the previous right edge, and the first bucket is kept empty so that the left 
 of the first non-empty bucket survives. TensorBoard's readers migrate the proto to a
 ``[k, 3]`` float32 tensor of (left, right, count) rows under the ``histograms`` plugin,
 dropping empty buckets at both ends and replacing the outer edges by ``min`` and
-``max``; :func:`histogram_to_buckets` and :func:`tensor_to_buckets` do the same.
+``max``; :func:`histogram_to_buckets` and :func:`tensor_to_buckets` do the same, and
+the data layer reads histograms through them (:func:`decode`, :func:`decode_array`).
 
 The bucket counting itself lives in :mod:`trainboard._native` (a C kernel, a numpy
 fallback and a torch-ops path for device tensors); this module turns counts into
@@ -22,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from trainboard.format.proto.summary_pb2 import HistogramProto, Summary
 from trainboard.format.proto.tensor_pb2 import TensorProto
@@ -36,6 +38,7 @@ __all__ = [
     "check_max_bins",
     "check_raw_histogram",
     "decode",
+    "decode_array",
     "default_edges",
     "histogram_proto",
     "histogram_to_buckets",
@@ -182,18 +185,19 @@ def histogram_value(tag: str, histo: HistogramProto) -> Summary.Value:
 
 
 def _number(value: Any, name: str) -> float:
-    from trainboard.writer._convert import scalar_of
-
-    number = scalar_of(value, name)
-    if not isinstance(number, float):  # a device tensor, read now: raw histograms are tiny
-        number = float(number.item())
-    return float(number)
+    """One real number from a Python or numpy number (or a one-element array)."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    array = np.asarray(value)
+    if array.size != 1:
+        raise ValueError(f"{name} must hold exactly one value, got shape {array.shape}")
+    if array.dtype.kind not in "iufb":
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    return float(array.reshape(-1)[0])
 
 
 def _vector(value: Any, name: str) -> np.ndarray:
-    from trainboard.writer._convert import to_numpy
-
-    array: np.ndarray = np.asarray(to_numpy(value, name))
+    array: np.ndarray = np.asarray(value)
     if array.ndim != 1 or array.dtype.kind not in "iufb":
         raise ValueError(
             f"{name} must be a 1-D sequence of numbers, got shape {array.shape} "
@@ -224,7 +228,9 @@ def check_raw_histogram(
     bucket_limits: Any,
     bucket_counts: Any,
 ) -> RawHistogram:
-    """Validate ``add_histogram_raw``'s arguments (numbers, arrays or tensors).
+    """Validate ``add_histogram_raw``'s arguments: numbers, and 1-D sequences or arrays.
+
+    The writer turns tensors into numbers and numpy arrays before calling this.
 
     Raises ValueError/TypeError naming the argument: limits and counts of different
     lengths, NaN or decreasing limits, negative or NaN counts, a negative ``num``,
@@ -266,26 +272,30 @@ def raw_histogram_proto(raw: RawHistogram) -> HistogramProto:
     )
 
 
-def histogram_to_buckets(histo: HistogramProto) -> np.ndarray:
+def histogram_to_buckets(
+    histo: HistogramProto, dtype: npt.DTypeLike = np.float64
+) -> np.ndarray:
     """(left, right, count) rows from a ``HistogramProto``, as TensorBoard migrates it.
 
     Empty buckets at both ends are dropped; the first left edge is ``min`` and the
-    last right edge ``max``. Returns float64 (TensorBoard stores the same numbers as
-    float32); shape ``[0, 3]`` when every bucket is empty.
+    last right edge ``max``. Returns ``dtype``: float64 by default, float32 for the
+    data layer, which keeps what TensorBoard's readers keep. Shape ``[0, 3]`` when
+    every bucket is empty.
     """
     counts = np.asarray(histo.bucket, dtype=np.float64)
     nonzero = np.flatnonzero(counts > 0)
     if nonzero.size == 0:
-        return np.zeros((0, 3), dtype=np.float64)
+        return np.zeros((0, 3), dtype=dtype)
     start, end = int(nonzero[0]), int(nonzero[-1])
     inner = np.asarray(histo.bucket_limit, dtype=np.float64)[start:end]
     lefts = np.concatenate([[histo.min], inner])
     rights = np.concatenate([inner, [histo.max]])
-    return np.stack([lefts, rights, counts[start : end + 1]], axis=1)
+    buckets = np.stack([lefts, rights, counts[start : end + 1]], axis=1)
+    return buckets.astype(dtype, copy=False)
 
 
-def tensor_to_buckets(tensor: TensorProto) -> np.ndarray:
-    """(left, right, count) rows from a new-style ``histograms`` tensor, as float64.
+def tensor_to_buckets(tensor: TensorProto, dtype: npt.DTypeLike = np.float64) -> np.ndarray:
+    """(left, right, count) rows from a new-style ``histograms`` tensor, as ``dtype``.
 
     Raises ValueError unless the tensor has shape ``[k, 3]`` (an empty tensor reads as
     ``[0, 3]``).
@@ -294,21 +304,33 @@ def tensor_to_buckets(tensor: TensorProto) -> np.ndarray:
 
     array = tensor_to_ndarray(tensor)
     if array.size == 0:
-        return np.zeros((0, 3), dtype=np.float64)
+        return np.zeros((0, 3), dtype=dtype)
     if array.ndim != 2 or array.shape[1] != 3 or array.dtype.kind not in "iuf":
         raise ValueError(
             f"a histogram tensor must have shape [k, 3] of numbers, got {list(array.shape)} "
             f"of {array.dtype}"
         )
-    buckets: np.ndarray = array.astype(np.float64)
+    buckets: np.ndarray = array.astype(dtype)
     return buckets
 
 
-def decode(value: Summary.Value) -> np.ndarray:
+def decode(value: Summary.Value, dtype: npt.DTypeLike = np.float64) -> np.ndarray:
     """The ``[k, 3]`` (left, right, count) buckets of an old- or new-style histogram value."""
     which = value.WhichOneof("value")
     if which == "histo":
-        return histogram_to_buckets(value.histo)
+        return histogram_to_buckets(value.histo, dtype)
     if which == "tensor":
-        return tensor_to_buckets(value.tensor)
+        return tensor_to_buckets(value.tensor, dtype)
     raise ValueError(f"tag {value.tag!r}: expected a histogram, got a {which or 'empty'} value")
+
+
+def decode_array(array: np.ndarray) -> np.ndarray:
+    """A histogram point as the data layer holds it, read as float64 ``[k, 3]`` rows.
+
+    The data layer keeps each point as TensorBoard's readers do: the ``[k, 3]``
+    float32 rows of an old-style value (see :func:`histogram_to_buckets`), or a
+    new-style value's tensor as written. Raises ValueError when its size is not a
+    multiple of 3.
+    """
+    buckets: np.ndarray = np.asarray(array, dtype=np.float64).reshape(-1, 3)
+    return buckets

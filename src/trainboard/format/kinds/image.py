@@ -3,7 +3,10 @@
 Written old-style, as torch writes them: ``Summary.Value(image=Summary.Image(height,
 width, colorspace, encoded_image_string=<PNG>))`` with no plugin metadata.
 TensorBoard's reader migrates that to the ``images`` plugin: a string tensor
-``[str(width), str(height), <image bytes>, ...]``. :func:`decode` reads both forms.
+``[str(width), str(height), <image bytes>, ...]`` (:func:`migrate`), which the data
+layer keeps as a point's blobs: :data:`RESERVED_BLOBS` leading size blobs
+(:func:`recorded_size`), then the images (:func:`decode_blobs`). :func:`decode` reads
+both forms of a value.
 
 Boxes are drawn as torch draws them (PIL, red, 2 px, labels on a red band above
 the box's bottom edge), so the pixels are the same.
@@ -26,16 +29,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PLUGIN_NAME",
+    "RESERVED_BLOBS",
     "VERSION",
     "EncodedImage",
     "decode",
+    "decode_blobs",
     "draw_boxes",
     "encode_png",
     "image_value",
+    "migrate",
+    "recorded_size",
 ]
 
 PLUGIN_NAME = "images"
 VERSION = 0
+RESERVED_BLOBS = 2  # a point's blobs: [str(width), str(height), image, image, ...]
 
 _BOX_COLOR = "Red"
 _TEXT_COLOR = "black"
@@ -128,6 +136,35 @@ def image_value(
     return Summary.Value(tag=tag, image=image)
 
 
+def migrate(image: Summary.Image) -> np.ndarray:
+    """An old-style ``Summary.Image`` as TensorBoard's readers migrate it: the ``object``
+    array of bytes ``[str(width), str(height), encoded image]``."""
+    strings = np.empty(3, dtype=object)
+    strings[:] = [str(image.width).encode(), str(image.height).encode(), image.encoded_image_string]
+    return strings
+
+
+def recorded_size(blobs: Sequence[bytes]) -> tuple[int, int] | None:
+    """``(width, height)`` from a point's leading blobs; None unless both are numbers."""
+    if len(blobs) < RESERVED_BLOBS:
+        return None
+    try:
+        return int(blobs[0]), int(blobs[1])
+    except ValueError:
+        return None
+
+
+def decode_blobs(blobs: Sequence[bytes]) -> list[EncodedImage]:
+    """The images of a point's blobs ``[width, height, image, ...]`` (see :func:`migrate`).
+
+    Raises ``ValueError`` when the leading blobs are not the size.
+    """
+    size = recorded_size(blobs)
+    if size is None:
+        raise ValueError("an image point's blobs must start with its width and height")
+    return [EncodedImage(size[0], size[1], data) for data in blobs[RESERVED_BLOBS:]]
+
+
 def decode(value: Summary.Value) -> list[EncodedImage]:
     """The images of a value: old-style ``Summary.Image`` or the ``images`` plugin's tensor.
 
@@ -135,14 +172,10 @@ def decode(value: Summary.Value) -> list[EncodedImage]:
     """
     which = value.WhichOneof("value")
     if which == "image":
-        img = value.image
-        return [EncodedImage(img.width, img.height, img.encoded_image_string)]
-    if which == "tensor" and len(value.tensor.string_val) >= 2:
-        strings = list(value.tensor.string_val)
+        return decode_blobs(migrate(value.image).tolist())
+    if which == "tensor":
         try:
-            width, height = int(strings[0]), int(strings[1])
+            return decode_blobs(list(value.tensor.string_val))
         except ValueError:
             pass
-        else:
-            return [EncodedImage(width, height, data) for data in strings[2:]]
     raise ValueError(f"tag {value.tag!r}: expected an image, got a {which or 'empty'} value")

@@ -24,6 +24,8 @@ from trainboard.format.proto.tensor_pb2 import DT_FLOAT, TensorProto, TensorShap
 __all__ = [
     "COLOR",
     "FACE",
+    "PART_DTYPES",
+    "PART_NAMES",
     "PLUGIN_NAME",
     "VERSION",
     "VERTEX",
@@ -41,6 +43,14 @@ VERSION = 0
 VERTEX = MeshPluginData.VERTEX
 FACE = MeshPluginData.FACE
 COLOR = MeshPluginData.COLOR
+# Each part's name when read back, and its type: TensorBoard's mesh dashboard serves
+# vertices as float32, faces as int32 and colors as uint8.
+PART_NAMES: dict[int, str] = {VERTEX: "vertices", FACE: "faces", COLOR: "colors"}
+PART_DTYPES: dict[int, np.dtype[Any]] = {
+    VERTEX: np.dtype("<f4"),
+    FACE: np.dtype("<i4"),
+    COLOR: np.dtype("u1"),
+}
 
 
 def instance_tag(tag: str, content_type: int) -> str:
@@ -136,22 +146,21 @@ class Mesh:
 def decode(values: list[Summary.Value]) -> dict[str, Mesh]:
     """Group the parts of the meshes in ``values`` (e.g. one event's) by their user tag.
 
-    Vertices come back as float32 arrays, faces as int32 and colors as uint8, the
-    types TensorBoard's mesh dashboard serves them as.
+    Each part comes back as its :data:`PART_DTYPES` type (vertices float32, faces
+    int32, colors uint8).
     """
     from trainboard.format.kinds.tensor import tensor_to_ndarray
 
-    dtypes = {VERTEX: np.float32, FACE: np.int32, COLOR: np.uint8}
     parts: dict[str, dict[str, Any]] = {}
     for value in values:
         if value.metadata.plugin_data.plugin_name != PLUGIN_NAME:
             continue
         data = parse_plugin_data(value.metadata.plugin_data.content)
         entry = parts.setdefault(data.name, {"config": json.loads(data.json_config or "{}")})
-        name = MeshPluginData.ContentType.Name(data.content_type).lower()
-        kind_name = {"vertex": "vertices", "face": "faces", "color": "colors"}.get(name)
-        if kind_name is not None:
-            entry[kind_name] = tensor_to_ndarray(value.tensor).astype(dtypes[data.content_type])
+        part = PART_NAMES.get(data.content_type)
+        if part is not None:
+            array = tensor_to_ndarray(value.tensor)
+            entry[part] = array.astype(PART_DTYPES[data.content_type].newbyteorder("="))
     return {
         name: Mesh(
             name=name,

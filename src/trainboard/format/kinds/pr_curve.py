@@ -27,6 +27,7 @@ __all__ = [
     "compute_curve",
     "curve_value",
     "decode",
+    "decode_array",
     "parse_plugin_data",
 ]
 
@@ -110,6 +111,17 @@ def parse_plugin_data(content: bytes) -> PrCurvePluginData:
     return data
 
 
+def decode_array(array: np.ndarray) -> np.ndarray:
+    """A PR-curve point as the data layer holds it, checked: the float64 ``[6, T]`` curve.
+
+    Raises ValueError (naming the shape) unless it is ``[6, T]`` with ``T >= 1``.
+    """
+    data: np.ndarray = np.asarray(array, dtype=np.float64)
+    if data.ndim != 2 or data.shape[0] != len(FIELDS) or data.shape[1] == 0:
+        raise ValueError(f"a PR curve is a [6, T] tensor, this one has shape {list(data.shape)}")
+    return data
+
+
 def decode(value: Summary.Value) -> dict[str, np.ndarray]:
     """One curve as ``{field: float64 array of T}`` for each of :data:`FIELDS`, plus ``thresholds``.
 
@@ -117,11 +129,10 @@ def decode(value: Summary.Value) -> dict[str, np.ndarray]:
     """
     from trainboard.format.kinds.tensor import tensor_to_ndarray
 
-    data = tensor_to_ndarray(value.tensor).astype(np.float64)
-    if data.ndim != 2 or data.shape[0] != len(FIELDS):
-        raise ValueError(
-            f"tag {value.tag!r}: a PR curve is a [6, T] tensor, got shape {list(data.shape)}"
-        )
+    try:
+        data = decode_array(tensor_to_ndarray(value.tensor))
+    except ValueError as error:
+        raise ValueError(f"tag {value.tag!r}: {error}") from None
     curve = {field: data[row] for row, field in enumerate(FIELDS)}
     curve["thresholds"] = np.linspace(0.0, 1.0, data.shape[1])
     return curve

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -46,10 +47,12 @@ __all__ = [
     "embedding_subdir",
     "escape_tag",
     "iter_tensor_tsv",
+    "latest_embeddings",
     "merge_config",
     "metadata_lines",
     "metadata_tsv",
     "parse_config",
+    "parse_tensor_name",
     "read_config",
     "resolve_asset_path",
     "sprite_array",
@@ -67,6 +70,7 @@ SPRITE_FILENAME = "sprite.png"
 MAX_SPRITE_SIZE = 8192  # px; the projector's MAX_SPRITE_IMAGE_SIZE_PX
 _TSV_ROWS = 512  # rows formatted per chunk of tensors.tsv
 _FORBIDDEN = ("\t", "\n", "\r")  # would split a metadata cell or line
+_TENSOR_NAME = re.compile(r"^(.*):(-?\d+)$")  # "<tag>:<step zfill 5>"
 
 
 def escape_tag(tag: str) -> str:
@@ -75,13 +79,23 @@ def escape_tag(tag: str) -> str:
 
 
 def embedding_subdir(tag: str, step: int) -> str:
-    """The directory of an embedding's files, relative to the log directory (``/``-separated)."""
-    return f"{str(step).zfill(5)}/{escape_tag(tag)}"
+    """The directory of an embedding's files, relative to the log directory (``/``-separated).
+
+    The empty tag's files lie in the step's directory itself, as torch puts them.
+    """
+    step_dir = str(step).zfill(5)
+    return f"{step_dir}/{escape_tag(tag)}" if tag else step_dir
 
 
 def tensor_name(tag: str, step: int) -> str:
     """The name the projector lists an embedding under: ``"<tag>:<step zfill 5>"``."""
     return f"{tag}:{str(step).zfill(5)}"
+
+
+def parse_tensor_name(name: str) -> tuple[str, int | None]:
+    """``(tag, step)`` of a name made by :func:`tensor_name`; ``(name, None)`` for any other."""
+    match = _TENSOR_NAME.match(name)
+    return (match.group(1), int(match.group(2))) if match else (name, None)
 
 
 def embedding_info(
@@ -260,6 +274,16 @@ def parse_config(text: str) -> ProjectorConfig:
     from google.protobuf import text_format
 
     return text_format.Parse(text, ProjectorConfig())
+
+
+def latest_embeddings(config: ProjectorConfig) -> list[EmbeddingInfo]:
+    """The config's entries, one per ``tensor_name``, in config order.
+
+    tensorboardX appends to the config, so a name may appear more than once: the
+    last entry of a name wins, at the place of the first.
+    """
+    latest = {info.tensor_name: info for info in config.embeddings}
+    return [latest[name] for name in dict.fromkeys(info.tensor_name for info in config.embeddings)]
 
 
 def merge_config(

@@ -37,7 +37,12 @@ VERSION = 0
 
 
 def tag_field(tag: str) -> bytes:
-    """The encoded ``Summary.Value.tag`` field; cache it per tag."""
+    """The encoded ``Summary.Value.tag`` field; cache it per tag.
+
+    Empty for the empty tag: proto3 leaves out a string field that is ``""``.
+    """
+    if not tag:
+        return b""
     return length_delimited(b"\x0a", tag.encode("utf-8"))
 
 

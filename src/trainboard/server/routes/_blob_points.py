@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +18,11 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
-from trainboard.data.provider import BlobRef, BlobSequenceSeries, DataClass, DataProvider, TagInfo
+from trainboard.data.provider import BlobRef, BlobSequenceSteps, DataClass, DataProvider, TagInfo
 from trainboard.errors import NotFoundError
 from trainboard.server.params import integer, required
 from trainboard.server.routes._util import query_param
+from trainboard.server.wire.media import StepsListing
 
 __all__ = [
     "BlobPoint",
@@ -34,9 +32,8 @@ __all__ = [
     "parse_point_query",
     "point_params",
     "read_point",
-    "read_series",
+    "read_steps",
     "run_tag_params",
-    "series_of",
     "steps_listing",
 ]
 
@@ -52,54 +49,13 @@ def blob_tag(provider: DataProvider, run: str, tag: str, plugin: str) -> TagInfo
     raise NotFoundError(f"run {run!r} has no {plugin} tag {tag!r}")
 
 
-class _SeriesCache:
-    """The last few blob series read, per provider, while their tag has not changed.
-
-    Building a series makes one ref per blob (30,000 for 10,000 image steps, ~20 ms), and
-    every slider move asks for one point of it: reading it once per change of the tag
-    keeps a request's cost independent of how many steps the tag has.
-    """
-
-    def __init__(self, size: int = 16) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._entries: weakref.WeakKeyDictionary[
-            DataProvider, OrderedDict[tuple[str, str], tuple[tuple[Any, ...], BlobSequenceSeries]]
-        ] = weakref.WeakKeyDictionary()
-
-    def read(self, provider: DataProvider, info: TagInfo) -> BlobSequenceSeries:
-        # A reload that appends, purges or rereads the tag changes one of these.
-        stamp = (info.num_points, info.last_step, info.last_wall_time)
-        key = (info.run, info.tag)
-        with self._lock:
-            entries = self._entries.setdefault(provider, OrderedDict())
-            cached = entries.get(key)
-            if cached is not None and cached[0] == stamp:
-                entries.move_to_end(key)
-                return cached[1]
-        series = provider.read_blob_sequences(info.run, info.tag)
-        with self._lock:
-            entries[key] = (stamp, series)
-            entries.move_to_end(key)
-            while len(entries) > self._size:
-                entries.popitem(last=False)
-        return series
+def read_steps(provider: DataProvider, run: str, tag: str, plugin: str) -> BlobSequenceSteps:
+    """The steps of a ``plugin`` blob tag (the provider's step index, no refs); 404 if none."""
+    blob_tag(provider, run, tag, plugin)
+    return provider.read_blob_steps(run, tag)
 
 
-_SERIES = _SeriesCache()
-
-
-def series_of(provider: DataProvider, info: TagInfo) -> BlobSequenceSeries:
-    """Every point of the blob tag ``info`` describes (cached while the tag is unchanged)."""
-    return _SERIES.read(provider, info)
-
-
-def read_series(provider: DataProvider, run: str, tag: str, plugin: str) -> BlobSequenceSeries:
-    """Every point of a ``plugin`` blob tag (cached while the tag is unchanged); 404 if none."""
-    return _SERIES.read(provider, blob_tag(provider, run, tag, plugin))
-
-
-def steps_listing(series: BlobSequenceSeries, per_point: int, reserved: int) -> dict[str, Any]:
+def steps_listing(series: BlobSequenceSteps, per_point: int, reserved: int) -> StepsListing:
     """Columns of every point: step, wall time and how many samples it holds.
 
     ``reserved`` leading blobs of a point are not samples (an image point starts with its
@@ -147,23 +103,13 @@ class BlobPoint:
     refs: tuple[BlobRef, ...]
 
 
-def _index_of(series: BlobSequenceSeries, step: int, hint: int | None) -> int:
-    steps = series.steps
-    if hint is not None and 0 <= hint < len(steps) and int(steps[hint]) == step:
-        return hint
-    found = (steps == step).nonzero()[0]
-    if len(found) == 0:
-        raise NotFoundError(f"run {series.run!r} tag {series.tag!r} has no step {step}")
-    return int(found[-1])
-
-
 def read_point(
     provider: DataProvider, plugin: str, point: PointQuery, per_point: int, reserved: int
 ) -> BlobPoint:
     """The blob ref of ``point.sample`` at ``point.step``; 404 for what is not there."""
-    series = read_series(provider, point.run, point.tag, plugin)
-    index = _index_of(series, point.step, point.index)
-    refs = series.refs[index]
+    blob_tag(provider, point.run, point.tag, plugin)
+    found = provider.read_blob_point(point.run, point.tag, point.step, point.index)
+    refs = found.refs
     samples = max(0, len(refs) - reserved) // per_point
     if point.sample >= samples:
         raise NotFoundError(
@@ -171,8 +117,7 @@ def read_point(
             f"sample(s); sample={point.sample} is out of range"
         )
     ref = refs[reserved + point.sample * per_point]
-    wall_time = float(series.wall_times[index])
-    return BlobPoint(index, point.step, wall_time, samples, ref, refs)
+    return BlobPoint(found.index, point.step, found.wall_time, samples, ref, refs)
 
 
 def etag_of(ref: BlobRef) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from trainboard.format.kinds.graph import decode_graph_def
 from trainboard.format.proto.graph_pb2 import AttrValue, GraphDef, NodeDef, RunMetadata
 from trainboard.format.proto.tensor_pb2 import DataType, TensorShapeProto
 
@@ -322,7 +323,7 @@ def _flatten(
 
 def parse_graph(data: bytes, stats: dict[str, dict[str, Any]] | None = None) -> GraphModel:
     """A :class:`GraphModel` of a serialized ``GraphDef``."""
-    return GraphModel(GraphDef.FromString(data), stats)
+    return GraphModel(decode_graph_def(data), stats)
 
 
 def run_metadata_stats(metadata: RunMetadata) -> tuple[list[str], dict[str, dict[str, Any]]]:

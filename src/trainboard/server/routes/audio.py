@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider
-from trainboard.format.kinds.audio import PLUGIN_NAME
+from trainboard.format.kinds.audio import PLUGIN_NAME, RESERVED_BLOBS
 from trainboard.server.params import required
 from trainboard.server.routes import _media
 from trainboard.server.routes._blob_points import (
@@ -25,30 +25,32 @@ from trainboard.server.routes._blob_points import (
     parse_point_query,
     point_params,
     read_point,
-    read_series,
+    read_steps,
     run_tag_params,
     steps_listing,
 )
 from trainboard.server.routes._util import call_impl, provider_of
+from trainboard.server.wire import binary_response, json_response
+from trainboard.server.wire.media import AudioInfo, StepsListing
 
 __all__ = ["OPENAPI", "ROUTES", "clip_impl", "info_impl", "steps_impl"]
 
 
-def steps_impl(provider: DataProvider, run: str, tag: str) -> dict[str, Any]:
+def steps_impl(provider: DataProvider, run: str, tag: str) -> StepsListing:
     """Every step of an audio tag (no audio data): steps, wall times, clips per step."""
-    return steps_listing(read_series(provider, run, tag, PLUGIN_NAME), 1, 0)
+    return steps_listing(read_steps(provider, run, tag, PLUGIN_NAME), 1, RESERVED_BLOBS)
 
 
 def clip_impl(provider: DataProvider, query: PointQuery) -> tuple[bytes, str, str]:
     """One clip's bytes, MIME type (sniffed) and entity tag."""
-    point = read_point(provider, PLUGIN_NAME, query, 1, 0)
+    point = read_point(provider, PLUGIN_NAME, query, 1, RESERVED_BLOBS)
     data = provider.read_blob(point.ref.key)
     return data, _media.sniff_audio(data), etag_of(point.ref)
 
 
-def info_impl(provider: DataProvider, query: PointQuery) -> dict[str, Any]:
+def info_impl(provider: DataProvider, query: PointQuery) -> AudioInfo:
     """One clip's format: sample rate, channels, frames and duration (null unless WAV)."""
-    point = read_point(provider, PLUGIN_NAME, query, 1, 0)
+    point = read_point(provider, PLUGIN_NAME, query, 1, RESERVED_BLOBS)
     data = provider.read_blob(point.ref.key)
     content_type = _media.sniff_audio(data)
     wav: _media.WavInfo | None = None
@@ -106,18 +108,21 @@ OPENAPI: dict[str, Any] = {
         "get": {
             "summary": "Every step of an audio tag: steps, wall times, clips per step.",
             "parameters": _RUN_TAG,
+            "responses": json_response(StepsListing),
         }
     },
     "/api/audio/clip": {
         "get": {
             "summary": "One clip (WAV) of one step; single byte ranges are answered (206).",
             "parameters": _POINT,
+            "responses": binary_response("The clip, its type sniffed.", "audio/*"),
         }
     },
     "/api/audio/info": {
         "get": {
             "summary": "One clip's sample rate, channels, frames and duration (WAV header).",
             "parameters": _POINT,
+            "responses": json_response(AudioInfo),
         }
     },
 }

@@ -8,53 +8,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from trainboard.data.provider import DataClass, DataProvider, TagInfo
+from trainboard.data.dashboard_kinds import KINDS, Kind, kind_of
+from trainboard.data.provider import DataProvider
 from trainboard.server.params import choice
-from trainboard.server.projector_data import projector_runs
 from trainboard.server.routes._util import call_impl, provider_of, query_param
-
-__all__ = ["KINDS", "OPENAPI", "ROUTES", "kind_of", "runs_impl", "tags_impl"]
-
-# Dashboard kinds, in tab order; plugin names map onto them.
-KINDS = (
-    "scalars",
-    "images",
-    "audio",
-    "histograms",
-    "text",
-    "pr_curves",
-    "graphs",
-    "projector",
-    "hparams",
-    "custom_scalars",
-    "mesh",
+from trainboard.server.wire import Model, json_response
+from trainboard.server.wire.core import (
+    Environment,
+    LoadWarning,
+    Run,
+    RunsResponse,
+    TagInfo,
+    TagsResponse,
 )
-_PLUGIN_KIND = {
-    "scalars": "scalars",
-    "images": "images",
-    "audio": "audio",
-    "histograms": "histograms",
-    "text": "text",
-    "pr_curves": "pr_curves",
-    "graphs": "graphs",
-    "graph_run_metadata": "graphs",
-    "graph_tagged_run_metadata": "graphs",
-    "graph_run_metadata_graph": "graphs",
-    "hparams": "hparams",
-    "custom_scalars": "custom_scalars",
-    "mesh": "mesh",
-}
+
+__all__ = ["OPENAPI", "ROUTES", "runs_impl", "tags_impl"]
 
 
-def kind_of(info: TagInfo) -> str | None:
-    """The dashboard kind a tag belongs to, or None when no dashboard shows it."""
-    if info.data_class is DataClass.SCALAR:
-        return "scalars"
-    return _PLUGIN_KIND.get(info.plugin_name)
-
-
-def environment_impl(request: Request) -> dict[str, Any]:
-    from trainboard import __version__
+def environment_impl(request: Request) -> Environment:
+    from trainboard._version import __version__
 
     state = request.app.state
     return {
@@ -65,9 +37,9 @@ def environment_impl(request: Request) -> dict[str, Any]:
     }
 
 
-def runs_impl(provider: DataProvider) -> dict[str, Any]:
+def runs_impl(provider: DataProvider) -> RunsResponse:
     """Every run with its dashboard kinds, the kinds of the whole logdir, and load warnings."""
-    kinds_by_run: dict[str, set[str]] = {}
+    kinds_by_run: dict[str, set[Kind]] = {}
     last_update: dict[str, float] = {}
     for info in provider.tags():
         kind = kind_of(info)
@@ -75,9 +47,9 @@ def runs_impl(provider: DataProvider) -> dict[str, Any]:
             kinds_by_run.setdefault(info.run, set()).add(kind)
         if info.last_wall_time is not None:
             last_update[info.run] = max(last_update.get(info.run, 0.0), info.last_wall_time)
-    for name in projector_runs(provider):  # add_embedding writes files, not events
+    for name in provider.projector_runs():  # add_embedding writes files, not events
         kinds_by_run.setdefault(name, set()).add("projector")
-    runs = []
+    runs: list[Run] = []
     listed = provider.runs()
     for run in listed:
         kinds = kinds_by_run.get(run.name, set())
@@ -104,17 +76,17 @@ def runs_impl(provider: DataProvider) -> dict[str, Any]:
                 "last_update": None,
             }
         )
-    all_kinds = set().union(*kinds_by_run.values()) if kinds_by_run else set()
-    warnings = [
+    all_kinds: set[Kind] = set().union(*kinds_by_run.values()) if kinds_by_run else set()
+    warnings: list[LoadWarning] = [
         {"run": w.run, "path": w.path, "kind": w.kind, "count": w.count, "message": w.message}
         for w in provider.warnings()
     ]
     return {"runs": runs, "kinds": [k for k in KINDS if k in all_kinds], "warnings": warnings}
 
 
-def tags_impl(provider: DataProvider, kind: str) -> dict[str, Any]:
+def tags_impl(provider: DataProvider, kind: Kind) -> TagsResponse:
     """Tags of one dashboard kind, per run."""
-    tags: dict[str, dict[str, Any]] = {}
+    tags: dict[str, dict[str, TagInfo]] = {}
     for info in provider.tags():
         if kind_of(info) != kind:
             continue
@@ -147,19 +119,25 @@ ROUTES = [
 ]
 
 OPENAPI: dict[str, Any] = {
-    "/api/environment": {"get": {"summary": "Server version, logdir and settings."}},
-    "/api/runs": {"get": {"summary": "Every run, its dashboard kinds, and load warnings."}},
+    "/api/environment": {
+        "get": {
+            "summary": "Server version, logdir and settings.",
+            "responses": json_response(Environment),
+        }
+    },
+    "/api/runs": {
+        "get": {
+            "summary": "Every run, its dashboard kinds, and load warnings.",
+            "responses": json_response(RunsResponse),
+        }
+    },
     "/api/tags": {
         "get": {
             "summary": "Tags of one dashboard kind, per run.",
             "parameters": [
-                query_param(
-                    "kind",
-                    "A dashboard kind.",
-                    required=True,
-                    schema={"type": "string", "enum": list(KINDS)},
-                )
+                {**query_param("kind", "A dashboard kind.", required=True), "schema": Model(Kind)}
             ],
+            "responses": json_response(TagsResponse),
         }
     },
 }

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from google.protobuf.message import DecodeError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -23,6 +22,8 @@ from trainboard.data.provider import DataClass, DataProvider
 from trainboard.format.kinds import custom_scalars as kind
 from trainboard.format.proto.layout_pb2 import Category, Chart, Layout
 from trainboard.server.routes._util import call_impl, provider_of
+from trainboard.server.wire import custom_scalars as wire
+from trainboard.server.wire import json_response
 
 __all__ = ["OPENAPI", "ROUTES", "custom_scalars_impl", "merge_layouts"]
 
@@ -31,12 +32,10 @@ def _latest_layout(provider: DataProvider, run: str) -> Layout | None:
     values = provider.read_tensors(run, kind.CONFIG_TAG).values
     if not values:  # purged
         return None
-    layout = Layout()
     try:
-        layout.ParseFromString(bytes(values[-1].reshape(-1)[0]))
-    except (DecodeError, IndexError, TypeError):  # not one serialized layout: skipped
+        return kind.decode_array(values[-1])
+    except ValueError:  # not one serialized layout: skipped
         return None
-    return layout
 
 
 def merge_layouts(layouts: list[Layout]) -> Layout:
@@ -67,10 +66,10 @@ def _compile(patterns: list[str]) -> tuple[list[re.Pattern[str]], list[str]]:
     return compiled, errors
 
 
-def _multiline(chart: Chart, scalars: list[tuple[str, str]]) -> dict[str, Any]:
+def _multiline(chart: Chart, scalars: list[tuple[str, str]]) -> wire.MultilineChart:
     patterns = list(chart.multiline.tag)
     compiled, errors = _compile(patterns)
-    lines = [
+    lines: list[wire.Line] = [
         {"run": run, "tag": tag}
         for run, tag in scalars
         if any(regex.match(tag) for regex in compiled)
@@ -84,8 +83,8 @@ def _multiline(chart: Chart, scalars: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
-def _margin(chart: Chart, scalars: list[tuple[str, str]]) -> dict[str, Any]:
-    series = []
+def _margin(chart: Chart, scalars: list[tuple[str, str]]) -> wire.MarginChart:
+    series: list[wire.MarginSeries] = []
     for s in chart.margin.series:
         runs_of = {
             name: [run for run, tag in scalars if tag == name]
@@ -103,7 +102,7 @@ def _margin(chart: Chart, scalars: list[tuple[str, str]]) -> dict[str, Any]:
     return {"title": chart.title, "kind": "margin", "series": series, "errors": []}
 
 
-def custom_scalars_impl(provider: DataProvider) -> dict[str, Any]:
+def custom_scalars_impl(provider: DataProvider) -> wire.CustomScalarsResponse:
     """The merged layout and the runs it came from; each chart with its resolved lines."""
     layout_runs = sorted(
         {info.run for info in provider.tags(plugin_name=kind.PLUGIN_NAME)
@@ -113,9 +112,9 @@ def custom_scalars_impl(provider: DataProvider) -> dict[str, Any]:
     found = [(run, layout) for run, layout in layouts if layout is not None]
     merged = merge_layouts([layout for _, layout in found])
     scalars = sorted((i.run, i.tag) for i in provider.tags(data_class=DataClass.SCALAR))
-    categories = []
+    categories: list[wire.Category] = []
     for category in merged.category:
-        charts = [
+        charts: list[wire.Chart] = [
             _margin(chart, scalars)
             if chart.WhichOneof("content") == "margin"
             else _multiline(chart, scalars)
@@ -136,6 +135,7 @@ OPENAPI: dict[str, Any] = {
         "get": {
             "summary": "The merged custom-scalars layout; each chart with the (run, tag) lines "
             "it draws (docs/http/custom_scalars.md).",
+            "responses": json_response(wire.CustomScalarsResponse),
         }
     },
 }

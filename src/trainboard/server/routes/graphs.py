@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -20,7 +20,9 @@ from starlette.routing import Route
 from trainboard.data.provider import DataProvider
 from trainboard.errors import NotFoundError
 from trainboard.format.kinds.graph import (
+    OP_GRAPH_PLUGIN_NAME,
     PLUGIN_NAME,
+    PROFILE_PLUGIN_NAME,
     RUN_GRAPH_TAG,
     RUN_METADATA_PLUGIN_NAME,
     decode_run_metadata,
@@ -29,13 +31,15 @@ from trainboard.format.proto.graph_pb2 import GraphDef
 from trainboard.server.params import choice, required
 from trainboard.server.routes._graph_view import GraphModel, parse_graph, run_metadata_stats
 from trainboard.server.routes._util import call_impl, provider_of, query_param
+from trainboard.server.wire import json_response
+from trainboard.server.wire.graphs import GraphInfoResponse, GraphResponse, GraphRun, NodeResponse
 
 __all__ = ["OPENAPI", "ROUTES", "graph_impl", "info_impl", "node_impl"]
 
-# Run metadata from TensorFlow: with a graph ("graph_run_metadata": graph and profile;
-# "graph_run_metadata_graph": graph only). Keras model configs are not drawn.
-_RUN_METADATA = "graph_run_metadata"
-_RUN_METADATA_GRAPH = "graph_run_metadata_graph"
+# Run metadata from TensorFlow: with a graph (PROFILE_PLUGIN_NAME: graph and profile;
+# OP_GRAPH_PLUGIN_NAME: graph only). Keras model configs are not drawn.
+_RUN_METADATA = PROFILE_PLUGIN_NAME
+_RUN_METADATA_GRAPH = OP_GRAPH_PLUGIN_NAME
 _METADATA_PLUGINS = (RUN_METADATA_PLUGIN_NAME, _RUN_METADATA, _RUN_METADATA_GRAPH)
 _CACHE_SIZE = 8  # parsed graphs kept per provider
 
@@ -73,11 +77,11 @@ def _cache(provider: DataProvider) -> _Cache:
         return cache
 
 
-def info_impl(provider: DataProvider) -> dict[str, Any]:
+def info_impl(provider: DataProvider) -> GraphInfoResponse:
     """Per run: whether it has a graph, and its run-metadata tags (profile and/or op graph)."""
-    runs: dict[str, dict[str, Any]] = {}
+    runs: dict[str, GraphRun] = {}
 
-    def entry(run: str) -> dict[str, Any]:
+    def entry(run: str) -> GraphRun:
         return runs.setdefault(run, {"run": run, "graph": False, "tags": []})
 
     for info in provider.tags(plugin_name=PLUGIN_NAME):
@@ -160,21 +164,23 @@ def _has_graph(provider: DataProvider, run: str) -> bool:
 
 def graph_impl(
     provider: DataProvider, run: str, tag: str = RUN_GRAPH_TAG, all_nodes: bool = False
-) -> dict[str, Any]:
+) -> GraphResponse:
     """The graph of ``run`` (or of its run-metadata ``tag``) as the dashboard draws it."""
     model, meta = _load(provider, run, tag)
-    return {**meta, "all_nodes": all_nodes, **model.view(hide_aux=not all_nodes)}
+    return cast(
+        GraphResponse, {**meta, "all_nodes": all_nodes, **model.view(hide_aux=not all_nodes)}
+    )
 
 
 def node_impl(
     provider: DataProvider, run: str, tag: str, name: str, all_nodes: bool = False
-) -> dict[str, Any]:
+) -> NodeResponse:
     """One node's attributes, inputs and consumers."""
     model, _ = _load(provider, run, tag)
     details = model.details(name, hide_aux=not all_nodes)
     if details is None:
         raise NotFoundError(f"the graph of run {run!r} ({tag!r}) has no node {name!r}")
-    return details
+    return cast(NodeResponse, details)
 
 
 def _flag(request: Request) -> bool:
@@ -216,12 +222,16 @@ _ALL = query_param(
 
 OPENAPI: dict[str, Any] = {
     "/api/graphs/info": {
-        "get": {"summary": "Runs with a model graph and their run-metadata tags."}
+        "get": {
+            "summary": "Runs with a model graph and their run-metadata tags.",
+            "responses": json_response(GraphInfoResponse),
+        }
     },
     "/api/graphs/graph": {
         "get": {
             "summary": "A run's graph: drawn nodes, collapsed scopes and shape-labelled edges.",
             "parameters": [_RUN, _TAG, _ALL],
+            "responses": json_response(GraphResponse),
         }
     },
     "/api/graphs/node": {
@@ -233,6 +243,7 @@ OPENAPI: dict[str, Any] = {
                 query_param("name", "The node's full name.", required=True),
                 _ALL,
             ],
+            "responses": json_response(NodeResponse),
         }
     },
 }

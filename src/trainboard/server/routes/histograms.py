@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import struct
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from starlette.requests import Request
@@ -20,9 +20,11 @@ from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider, TensorSeries
 from trainboard.errors import NotFoundError
-from trainboard.format.kinds.histogram import PLUGIN_NAME
+from trainboard.format.kinds.histogram import PLUGIN_NAME, decode_array
 from trainboard.server.params import choice, integer, required
 from trainboard.server.routes._util import call_impl, finite_or_none, provider_of, query_param
+from trainboard.server.wire import json_response
+from trainboard.server.wire.histograms import DistributionsResponse, HistogramsResponse
 
 __all__ = [
     "BASIS_POINTS",
@@ -57,7 +59,7 @@ def sample_indices(n: int, limit: int) -> np.ndarray:
 
 def _clean(buckets: np.ndarray) -> np.ndarray:
     """``[k, 3]`` rows as float64, without rows holding NaN or no (positive) count."""
-    table = np.asarray(buckets, dtype=np.float64).reshape(-1, 3)
+    table = decode_array(buckets)
     keep = ~np.isnan(table).any(axis=1) & (table[:, 2] > 0)
     cleaned: np.ndarray = table[keep]
     return cleaned
@@ -130,7 +132,7 @@ def compress_buckets(buckets: np.ndarray) -> list[float]:
     for the first non-empty bucket) and its right edge clipped to the maximum; basis
     points past the last bucket take the maximum. An empty histogram gives nine zeros.
     """
-    table = np.asarray(buckets, dtype=np.float64).reshape(-1, 3)
+    table = decode_array(buckets)
     if not len(table):
         return [0.0] * len(BASIS_POINTS)
     lowest, highest = float(table[0, 0]), float(table[-1, 1])
@@ -182,7 +184,7 @@ def histograms_impl(
 
 def distributions_impl(
     provider: DataProvider, run: str, tag: str, *, max_steps: int
-) -> dict[str, Any]:
+) -> DistributionsResponse:
     """One distribution card: the nine basis-point values of every step (at most ``max_steps``)."""
     series = _histogram_series(provider, run, tag)
     chosen = sample_indices(len(series), max_steps)
@@ -197,13 +199,16 @@ def distributions_impl(
     }
 
 
-def _histograms_json(card: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **card,
-        "steps": card["steps"].tolist(),
-        "wall_times": card["wall_times"].tolist(),
-        "counts": card["counts"].tolist(),
-    }
+def _histograms_json(card: dict[str, Any]) -> HistogramsResponse:
+    return cast(
+        HistogramsResponse,
+        {
+            **card,
+            "steps": card["steps"].tolist(),
+            "wall_times": card["wall_times"].tolist(),
+            "counts": card["counts"].tolist(),
+        },
+    )
 
 
 _BINARY_ARRAYS = (("steps", "f8"), ("wall_times", "f8"), ("counts", "f4"))
@@ -294,6 +299,11 @@ OPENAPI: dict[str, Any] = {
                     schema={"type": "string", "enum": ["json", "binary"]},
                 ),
             ],
+            "responses": json_response(
+                HistogramsResponse,
+                "JSON; format=binary: a HistogramsHeader, then the arrays (see encode_binary).",
+                binary="application/octet-stream",
+            ),
         }
     },
     "/api/distributions": {
@@ -301,6 +311,7 @@ OPENAPI: dict[str, Any] = {
             "summary": "Every step of one histogram compressed to TensorBoard's nine basis "
             "points (percentile values).",
             "parameters": [*_RUN_TAG, _MAX_STEPS],
+            "responses": json_response(DistributionsResponse),
         }
     },
 }

@@ -32,15 +32,24 @@ from trainboard.format.proto.hparams_pb2 import (
     Status,
 )
 from trainboard.server.routes._util import call_impl, provider_of
+from trainboard.server.wire import json_response
+from trainboard.server.wire.hparams import (
+    ColumnType,
+    HParamColumn,
+    HParamsResponse,
+    MetricValue,
+    Session,
+    SessionStatus,
+)
 
 __all__ = ["OPENAPI", "ROUTES", "hparams_impl", "json_number"]
 
-_TYPE_NAMES = {
+_TYPE_NAMES: dict[int, ColumnType] = {
     DataType.DATA_TYPE_FLOAT64: "number",
     DataType.DATA_TYPE_STRING: "string",
     DataType.DATA_TYPE_BOOL: "bool",
 }
-_STATUS_NAMES = {
+_STATUS_NAMES: dict[int, SessionStatus] = {
     Status.STATUS_UNKNOWN: "unknown",
     Status.STATUS_SUCCESS: "success",
     Status.STATUS_FAILURE: "failure",
@@ -65,7 +74,7 @@ def _json_value(value: kind.HParamValue | None) -> JsonValue:
     return value
 
 
-def _type_of(value: kind.HParamValue | None) -> str | None:
+def _type_of(value: kind.HParamValue | None) -> ColumnType | None:
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, str):
@@ -80,7 +89,7 @@ class _Column:
         self.name = name
         self.display_name = ""
         self.description = ""
-        self.types: set[str] = set()
+        self.types: set[ColumnType] = set()
         self.domain: list[JsonValue] | None = None
         self.interval: tuple[float, float] | None = None
 
@@ -98,9 +107,9 @@ class _Column:
         elif which == "domain_interval" and self.interval is None:
             self.interval = (info.domain_interval.min_value, info.domain_interval.max_value)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> HParamColumn:
         # Values of several types (or none known) sort and filter as strings, as TensorBoard.
-        only = next(iter(self.types)) if len(self.types) == 1 else "string"
+        only: ColumnType = next(iter(self.types)) if len(self.types) == 1 else "string"
         interval = None
         if self.interval is not None:
             interval = [json_number(self.interval[0]), json_number(self.interval[1])]
@@ -116,7 +125,7 @@ class _Column:
 
 def _hparam_columns(
     experiments: Iterable[Experiment], starts: Iterable[SessionStartInfo]
-) -> list[dict[str, Any]]:
+) -> list[HParamColumn]:
     """Every hyperparameter declared by any experiment or set by any session, in that order."""
     columns: dict[str, _Column] = {}
     for experiment in experiments:
@@ -169,8 +178,8 @@ def _metric_run(session: str, group: str) -> str:
 
 def _metric_values(
     provider: DataProvider, session: str, metrics: list[MetricInfo], scalars: set[tuple[str, str]]
-) -> list[dict[str, Any] | None]:
-    values: list[dict[str, Any] | None] = []
+) -> list[MetricValue | None]:
+    values: list[MetricValue | None] = []
     for metric in metrics:
         run = _metric_run(session, metric.name.group)
         if (run, metric.name.tag) not in scalars:
@@ -203,8 +212,8 @@ def _session(
     parent: str | None,
     start: SessionStartInfo,
     end: SessionEndInfo | None,
-    metric_values: list[dict[str, Any] | None],
-) -> dict[str, Any]:
+    metric_values: list[MetricValue | None],
+) -> Session:
     start_time = start.start_time_secs or (info.start_time if info is not None else None)
     return {
         "run": run,
@@ -255,7 +264,7 @@ def _parsed(contents: Mapping[str, Mapping[str, bytes]], tag: str) -> dict[str, 
     return out
 
 
-def hparams_impl(provider: DataProvider) -> dict[str, Any]:
+def hparams_impl(provider: DataProvider) -> HParamsResponse:
     """Columns (hyperparameters, then metrics) and one entry per session, in run-name order."""
     contents = _plugin_data(provider)
     experiments: list[Experiment] = list(_parsed(contents, kind.EXPERIMENT_TAG).values())
@@ -301,6 +310,7 @@ OPENAPI: dict[str, Any] = {
         "get": {
             "summary": "Every hparams session: its hyperparameters and latest metric values "
             "(docs/http/hparams.md).",
+            "responses": json_response(HParamsResponse),
         }
     },
 }

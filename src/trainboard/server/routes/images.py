@@ -3,22 +3,20 @@ steps, and one image (or GIF) of one step, read on demand. docs/http/images.md.
 
 ``add_video`` writes animated GIFs as image summaries, so a tag of the ``images`` plugin
 is a *video* tag when the first image of its first step is a GIF with more than one frame
-(sniffed from the bytes, once per tag, cached), else an *image* tag. The Images
+(sniffed from the bytes once, remembered by the provider), else an *image* tag. The Images
 dashboard shows image tags and the Video dashboard video tags.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from typing import Any, Literal
+from typing import Any, get_args
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from trainboard.data.provider import BlobSequenceSeries, DataClass, DataProvider
-from trainboard.format.kinds.image import PLUGIN_NAME
+from trainboard.data.provider import BlobSequenceSteps, DataClass, DataProvider
+from trainboard.format.kinds.image import PLUGIN_NAME, RESERVED_BLOBS, recorded_size
 from trainboard.server.params import choice, required
 from trainboard.server.routes import _media
 from trainboard.server.routes._blob_points import (
@@ -29,12 +27,19 @@ from trainboard.server.routes._blob_points import (
     parse_point_query,
     point_params,
     read_point,
-    read_series,
+    read_steps,
     run_tag_params,
-    series_of,
     steps_listing,
 )
 from trainboard.server.routes._util import call_impl, provider_of, query_param
+from trainboard.server.wire import binary_response, json_response
+from trainboard.server.wire.media import (
+    ImageInfo,
+    ImageSteps,
+    ImageTagInfo,
+    ImageTagsResponse,
+    Media,
+)
 
 __all__ = [
     "OPENAPI",
@@ -46,55 +51,28 @@ __all__ = [
     "tags_impl",
 ]
 
-Media = Literal["image", "video"]
-MEDIA: tuple[Media, ...] = ("image", "video")
-_RESERVED = 2  # an image point's blobs are [width, height, image, image, ...]
+MEDIA: tuple[Media, ...] = get_args(Media)
 
 
-class _MediaCache:
-    """Each tag's media, keyed by its first image's entity tag (so a rewrite re-sniffs)."""
+def media_of(provider: DataProvider, steps: BlobSequenceSteps) -> Media:
+    """``"video"`` when the tag's first image is an animated GIF, else ``"image"``.
 
-    def __init__(self, size: int = 4096) -> None:
-        self._size = size
-        self._entries: OrderedDict[str, Media] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> Media | None:
-        with self._lock:
-            media = self._entries.get(key)
-            if media is not None:
-                self._entries.move_to_end(key)
-            return media
-
-    def put(self, key: str, media: Media) -> None:
-        with self._lock:
-            self._entries[key] = media
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-
-_CACHE = _MediaCache()
-
-
-def media_of(provider: DataProvider, series: BlobSequenceSeries) -> Media:
-    """``"video"`` when the tag's first image is an animated GIF, else ``"image"``."""
-    if not len(series) or len(series.refs[0]) <= _RESERVED:
+    The answer is remembered by the provider while that image is unchanged.
+    """
+    if not len(steps) or int(steps.lengths[0]) <= RESERVED_BLOBS:
         return "image"
-    ref = series.refs[0][_RESERVED]
-    key = etag_of(ref)
-    media = _CACHE.get(key)
-    if media is None:
-        media = "video" if _media.is_animated_gif(provider.read_blob(ref.key)) else "image"
-        _CACHE.put(key, media)
-    return media
+    first = provider.read_blob_point(steps.run, steps.tag, int(steps.steps[0]), 0)
+    ref = first.refs[RESERVED_BLOBS]
+    animated = provider.blob_fact(ref, "animated_gif", _media.is_animated_gif)
+    return "video" if animated else "image"
 
 
-def tags_impl(provider: DataProvider, media: Media | None = None) -> dict[str, Any]:
+def tags_impl(provider: DataProvider, media: Media | None = None) -> ImageTagsResponse:
     """Every image tag per run with its media; only those of ``media`` when given."""
-    tags: dict[str, dict[str, Any]] = {}
+    tags: dict[str, dict[str, ImageTagInfo]] = {}
     infos = provider.tags(data_class=DataClass.BLOB_SEQUENCE, plugin_name=PLUGIN_NAME)
     for info in infos:
-        kind = media_of(provider, series_of(provider, info))
+        kind = media_of(provider, provider.read_blob_steps(info.run, info.tag))
         if media is not None and kind != media:
             continue
         tags.setdefault(info.run, {})[info.tag] = {
@@ -107,14 +85,14 @@ def tags_impl(provider: DataProvider, media: Media | None = None) -> dict[str, A
     return {"media": media, "tags": tags}
 
 
-def steps_impl(provider: DataProvider, run: str, tag: str) -> dict[str, Any]:
+def steps_impl(provider: DataProvider, run: str, tag: str) -> ImageSteps:
     """Every step of an image tag (no image data): steps, wall times, images per step."""
-    series = read_series(provider, run, tag, PLUGIN_NAME)
-    return {**steps_listing(series, 1, _RESERVED), "media": media_of(provider, series)}
+    steps = read_steps(provider, run, tag, PLUGIN_NAME)
+    return {**steps_listing(steps, 1, RESERVED_BLOBS), "media": media_of(provider, steps)}
 
 
 def _point(provider: DataProvider, query: PointQuery) -> BlobPoint:
-    return read_point(provider, PLUGIN_NAME, query, 1, _RESERVED)
+    return read_point(provider, PLUGIN_NAME, query, 1, RESERVED_BLOBS)
 
 
 def image_impl(provider: DataProvider, query: PointQuery) -> tuple[bytes, str, str]:
@@ -126,14 +104,10 @@ def image_impl(provider: DataProvider, query: PointQuery) -> tuple[bytes, str, s
 
 def _recorded_size(provider: DataProvider, point: BlobPoint) -> tuple[int, int] | None:
     """The point's recorded ``[width, height]`` blobs (TensorBoard's layout), if numbers."""
-    try:
-        width, height = (int(provider.read_blob(ref.key)) for ref in point.refs[:_RESERVED])
-    except ValueError:
-        return None
-    return width, height
+    return recorded_size([provider.read_blob(ref.key) for ref in point.refs[:RESERVED_BLOBS]])
 
 
-def info_impl(provider: DataProvider, query: PointQuery) -> dict[str, Any]:
+def info_impl(provider: DataProvider, query: PointQuery) -> ImageInfo:
     """What one image is: size, MIME type, bytes; a GIF's frames and loop duration too."""
     point = _point(provider, query)
     data = provider.read_blob(point.ref.key)
@@ -210,24 +184,28 @@ OPENAPI: dict[str, Any] = {
                     schema={"type": "string", "enum": list(MEDIA)},
                 ),
             ],
+            "responses": json_response(ImageTagsResponse),
         }
     },
     "/api/images/steps": {
         "get": {
             "summary": "Every step of an image tag: steps, wall times, images per step.",
             "parameters": _RUN_TAG,
+            "responses": json_response(ImageSteps),
         }
     },
     "/api/images/image": {
         "get": {
             "summary": "One image (PNG, GIF, JPEG...) of one step, with its sniffed type.",
             "parameters": _POINT,
+            "responses": binary_response("The image, its type sniffed.", "image/*"),
         }
     },
     "/api/images/info": {
         "get": {
             "summary": "One image's size, type and length; a GIF's frames and duration.",
             "parameters": _POINT,
+            "responses": json_response(ImageInfo),
         }
     },
 }

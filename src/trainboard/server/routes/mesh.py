@@ -14,7 +14,7 @@ import json
 import math
 import struct
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from starlette.requests import Request
@@ -23,10 +23,25 @@ from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider, TagInfo, TensorSeries
 from trainboard.errors import NotFoundError
-from trainboard.format.kinds.mesh import COLOR, FACE, PLUGIN_NAME, VERTEX, parse_plugin_data
+from trainboard.format.kinds.mesh import (
+    COLOR,
+    FACE,
+    PART_DTYPES,
+    PART_NAMES,
+    PLUGIN_NAME,
+    VERTEX,
+    parse_plugin_data,
+)
 from trainboard.server.params import choice, integer, required
 from trainboard.server.routes._steps import point_at, unique_steps
 from trainboard.server.routes._util import call_impl, provider_of, query_param
+from trainboard.server.wire import json_response
+from trainboard.server.wire.mesh import (
+    MeshDataResponse,
+    MeshInfo,
+    MeshStepsResponse,
+    MeshTagsResponse,
+)
 
 __all__ = [
     "OPENAPI",
@@ -38,9 +53,7 @@ __all__ = [
     "mesh_tags_impl",
 ]
 
-PART_NAMES: dict[int, str] = {VERTEX: "vertices", FACE: "faces", COLOR: "colors"}
-_DTYPES: dict[int, str] = {VERTEX: "<f4", FACE: "<i4", COLOR: "u1"}
-_WIRE_DTYPES: dict[int, str] = {VERTEX: "f4", FACE: "i4", COLOR: "u1"}
+_WIRE_DTYPES: dict[int, str] = {VERTEX: "f4", FACE: "i4", COLOR: "u1"}  # PART_DTYPES' names
 
 
 @dataclass(frozen=True)
@@ -90,11 +103,11 @@ def _config(info: TagInfo) -> tuple[dict[str, Any], str | None]:
     return config, None
 
 
-def mesh_tags_impl(provider: DataProvider) -> dict[str, Any]:
+def mesh_tags_impl(provider: DataProvider) -> MeshTagsResponse:
     """Every mesh of every run: its parts, batch size (first step) and point count."""
-    runs: dict[str, dict[str, Any]] = {}
+    runs: dict[str, dict[str, MeshInfo]] = {}
     for run, meshes in _meshes(provider).items():
-        entries: dict[str, Any] = {}
+        entries: dict[str, MeshInfo] = {}
         for name, mesh in sorted(meshes.items()):
             main = mesh.vertex or next(iter(mesh.parts.values()))
             shape = list(parse_plugin_data(main.plugin_content).shape)
@@ -124,7 +137,7 @@ def _mesh(provider: DataProvider, run: str, tag: str) -> tuple[_Mesh, TagInfo]:
     return mesh, mesh.vertex
 
 
-def mesh_steps_impl(provider: DataProvider, run: str, tag: str) -> dict[str, Any]:
+def mesh_steps_impl(provider: DataProvider, run: str, tag: str) -> MeshStepsResponse:
     """The steps of a mesh's vertices (each once, ascending), wall times and batch sizes."""
     _, vertex = _mesh(provider, run, tag)
     series = provider.read_tensors(run, vertex.tag)
@@ -187,14 +200,14 @@ def _faces(faces: np.ndarray, num_vertices: int) -> tuple[np.ndarray, int]:
     values = np.asarray(faces, dtype=np.float64)
     good = (np.isfinite(values) & (values >= 0) & (values < num_vertices)).all(axis=1)
     good &= (values == np.floor(values)).all(axis=1)
-    kept: np.ndarray = values[good].astype("<i4")
+    kept: np.ndarray = values[good].astype(PART_DTYPES[FACE])
     return kept, int((~good).sum())
 
 
 def _colors(colors: np.ndarray) -> np.ndarray:
     """0-255 bytes: NaN as 0, values clipped to the range, fractions cut (as a uint8 cast)."""
     values = np.nan_to_num(np.asarray(colors, dtype=np.float64), nan=0.0)
-    out: np.ndarray = np.clip(values, 0.0, 255.0).astype(np.uint8)
+    out: np.ndarray = np.clip(values, 0.0, 255.0).astype(PART_DTYPES[COLOR])
     return out
 
 
@@ -224,7 +237,7 @@ def mesh_data_impl(
     raw = series.values[index]
     samples = _batch(raw)
     chosen = max(0, min(sample, samples - 1))
-    vertices = _item(raw, chosen).astype("<f4")
+    vertices = _item(raw, chosen).astype(PART_DTYPES[VERTEX])
     arrays: dict[int, np.ndarray] = {VERTEX: vertices}
     config, config_warning = _config(vertex)
     warnings = [config_warning] if config_warning else []
@@ -263,7 +276,7 @@ def encode_binary(mesh: MeshStep) -> bytes:
     8-byte-aligned offset counted from the body's start. The header names each array's
     ``offset``, ``length`` (elements), ``dtype`` (``f4``/``i4``/``u1``) and ``shape``.
     """
-    blobs = [(t, np.ascontiguousarray(a, dtype=_DTYPES[t]).tobytes()) for t, a in
+    blobs = [(t, np.ascontiguousarray(a, dtype=PART_DTYPES[t]).tobytes()) for t, a in
              sorted(mesh.arrays.items())]
     relative, position = [], 0
     for _, blob in blobs:
@@ -290,7 +303,7 @@ def encode_binary(mesh: MeshStep) -> bytes:
     return struct.pack("<I", len(header) + len(padding)) + header + padding + body
 
 
-def _json_answer(mesh: MeshStep) -> dict[str, Any]:
+def _json_answer(mesh: MeshStep) -> MeshDataResponse:
     """The JSON answer: the header with each array as nested lists (non-finite: null)."""
     answer = mesh.header()
     for content_type, array in mesh.arrays.items():
@@ -298,7 +311,7 @@ def _json_answer(mesh: MeshStep) -> dict[str, Any]:
         if content_type == VERTEX:
             rows = [[v if math.isfinite(v) else None for v in row] for row in rows]
         answer[PART_NAMES[content_type]] = rows
-    return answer
+    return cast(MeshDataResponse, answer)
 
 
 async def mesh_tags_route(request: Request) -> JSONResponse:
@@ -345,12 +358,16 @@ _RUN_TAG = [
 
 OPENAPI: dict[str, Any] = {
     "/api/mesh/tags": {
-        "get": {"summary": "Every mesh of every run: its parts, batch size and point count."}
+        "get": {
+            "summary": "Every mesh of every run: its parts, batch size and point count.",
+            "responses": json_response(MeshTagsResponse),
+        }
     },
     "/api/mesh/steps": {
         "get": {
             "summary": "The steps of one mesh (for its step slider), with batch sizes.",
             "parameters": _RUN_TAG,
+            "responses": json_response(MeshStepsResponse),
         }
     },
     "/api/mesh/data": {
@@ -371,6 +388,11 @@ OPENAPI: dict[str, Any] = {
                     schema={"type": "string", "enum": ["binary", "json"]},
                 ),
             ],
+            "responses": json_response(
+                MeshDataResponse,
+                "format=json; by default a MeshDataHeader, then the arrays (see encode_binary).",
+                binary="application/octet-stream",
+            ),
         }
     },
 }

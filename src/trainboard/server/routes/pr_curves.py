@@ -8,7 +8,7 @@ precision is undefined) are left out; every array of a curve is cut at the same 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from starlette.requests import Request
@@ -17,11 +17,24 @@ from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider, TagInfo
 from trainboard.errors import NotFoundError
-from trainboard.format.kinds.pr_curve import FIELDS, PLUGIN_NAME, parse_plugin_data
+from trainboard.format.kinds.pr_curve import (
+    FIELDS,
+    PLUGIN_NAME,
+    decode_array,
+    parse_plugin_data,
+)
 from trainboard.server.errors import BadRequestError
 from trainboard.server.params import required, string_list
 from trainboard.server.routes._steps import point_at, unique_steps
 from trainboard.server.routes._util import call_impl, finite_or_none, provider_of, query_param
+from trainboard.server.wire import json_response
+from trainboard.server.wire.pr_curves import (
+    CurveArrays,
+    PrCurve,
+    PrCurvesResponse,
+    PrRunSteps,
+    PrStepsResponse,
+)
 
 __all__ = ["OPENAPI", "ROUTES", "curve_entry", "pr_curves_impl", "pr_steps_impl"]
 
@@ -44,9 +57,9 @@ def _num_thresholds(info: TagInfo) -> int | None:
     return value or None
 
 
-def pr_steps_impl(provider: DataProvider, tag: str, runs: list[str]) -> dict[str, Any]:
+def pr_steps_impl(provider: DataProvider, tag: str, runs: list[str]) -> PrStepsResponse:
     """For each run having ``tag``: its steps (each once, ascending) and wall times."""
-    entries = []
+    entries: list[PrRunSteps] = []
     for info in _infos(provider, tag, runs):
         series = provider.read_tensors(info.run, tag)
         steps, wall_times = unique_steps(series.steps, series.wall_times)
@@ -61,27 +74,27 @@ def pr_steps_impl(provider: DataProvider, tag: str, runs: list[str]) -> dict[str
     return {"tag": tag, "runs": entries}
 
 
-def curve_entry(data: np.ndarray) -> dict[str, Any]:
+def curve_entry(data: np.ndarray) -> CurveArrays:
     """The JSON arrays of one ``[6, T]`` curve, cut where TP + FP stays 0 to the end."""
-    data = np.asarray(data, dtype=np.float64)
-    if data.ndim != 2 or data.shape[0] != len(FIELDS) or data.shape[1] == 0:
-        message = f"a PR curve is a [6, T] tensor, this one has shape {list(data.shape)}"
-        return {"thresholds": [], **{f: [] for f in FIELDS}, "error": message}
+    try:
+        data = decode_array(data)
+    except ValueError as error:
+        return cast(CurveArrays, {"thresholds": [], **{f: [] for f in FIELDS}, "error": str(error)})
     positive = np.nonzero(data[0] + data[1] > 0)[0]
     end = int(positive[-1]) + 1 if len(positive) else 1
     thresholds = np.linspace(0.0, 1.0, data.shape[1])[:end]
     entry: dict[str, Any] = {"thresholds": thresholds.tolist()}
     for row, field in enumerate(FIELDS):
         entry[field] = finite_or_none(data[row, :end])
-    return entry
+    return cast(CurveArrays, entry)
 
 
 def pr_curves_impl(
     provider: DataProvider, tag: str, runs: list[str], steps: list[int | None]
-) -> dict[str, Any]:
+) -> PrCurvesResponse:
     """One curve per run having ``tag``: at ``steps[i]`` for ``runs[i]`` (None: the latest)."""
     chosen = dict(zip(runs, steps, strict=True))
-    curves = []
+    curves: list[PrCurve] = []
     for info in _infos(provider, tag, runs):
         series = provider.read_tensors(info.run, tag)
         if len(series) == 0:
@@ -156,6 +169,7 @@ OPENAPI: dict[str, Any] = {
         "get": {
             "summary": "The steps of a PR-curve tag for each run (for the step sliders).",
             "parameters": _TAG_RUNS,
+            "responses": json_response(PrStepsResponse),
         }
     },
     "/api/pr_curves": {
@@ -169,6 +183,7 @@ OPENAPI: dict[str, Any] = {
                     "default: the latest of each).",
                 ),
             ],
+            "responses": json_response(PrCurvesResponse),
         }
     },
 }

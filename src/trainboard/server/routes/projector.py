@@ -1,8 +1,10 @@
-"""The embedding projector: embeddings per run, labels, sprites, projections, neighbours.
+"""The embedding projector's routes: embeddings per run, labels, sprites, projections, neighbours.
 
-docs/http/projector.md is the contract. Projections are background jobs polled by
-key (:mod:`trainboard.server.projection_jobs`); their coordinates come back as one
-binary float32 array, and nearest neighbours are computed here in the original space.
+docs/http/projector.md is the contract. The work is done below the server, in
+:mod:`trainboard.projector`: embeddings are read through the provider, projections
+are background jobs polled by key (:mod:`trainboard.projector.jobs`) whose
+coordinates come back as one binary float32 array, and nearest neighbours are
+computed in the original space.
 """
 
 from __future__ import annotations
@@ -10,46 +12,43 @@ from __future__ import annotations
 import asyncio
 import json
 import mimetypes
-import os
 import struct
 import threading
 import time
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider
 from trainboard.errors import NotFoundError
-from trainboard.server.errors import BadRequestError
-from trainboard.server.params import choice, floating, integer, required
-from trainboard.server.projection_jobs import ProjectionJobs
-from trainboard.server.projections import (
+from trainboard.projector import ProjectorState
+from trainboard.projector.embeddings import (
+    Embedding,
+    find_embedding,
+    read_embeddings,
+    read_metadata,
+    read_sprite,
+)
+from trainboard.projector.projections import (
     METHODS,
     PARAMS,
     Param,
-    ResultCache,
     method_availability,
     nearest,
 )
-from trainboard.server.projector_data import (
-    Embedding,
-    TensorStore,
-    projector_runs,
-    read_embeddings,
-    read_metadata,
-    run_directory,
-)
+from trainboard.server.errors import BadRequestError
+from trainboard.server.params import choice, floating, integer, required
 from trainboard.server.routes._util import call_impl, provider_of, query_param
+from trainboard.server.wire import binary_response, json_response
+from trainboard.server.wire import projector as wire
 
 __all__ = [
     "OPENAPI",
     "ROUTES",
-    "ProjectorState",
     "embeddings_impl",
     "encode_coordinates",
-    "find_embedding",
     "metadata_impl",
     "neighbors_impl",
 ]
@@ -60,35 +59,11 @@ DISTANCES = ("cosine", "euclidean")
 _STATE_LOCK = threading.Lock()
 
 
-class ProjectorState:
-    """What the projector keeps per server: parsed tensors, results and running jobs."""
-
-    def __init__(self, cache_dir: str | None) -> None:
-        directory = None if cache_dir is None else os.path.join(cache_dir, "projector")
-        self.store = TensorStore(directory)
-        self.jobs = ProjectionJobs(self.store, ResultCache(directory))
-
-    def close(self) -> None:
-        self.jobs.close()
-
-
-def _cache_dir(provider: DataProvider) -> str | None:
-    from trainboard.data.logdir import LogdirProvider
-    from trainboard.data.multi import MultiProvider
-
-    if isinstance(provider, LogdirProvider):
-        return provider.cache_dir
-    if isinstance(provider, MultiProvider):
-        inner = [_cache_dir(p) for p in provider._providers.values()]  # every logdir shares one
-        return next((d for d in inner if d is not None), None)
-    return None
-
-
 def _state(request: Request, provider: DataProvider) -> ProjectorState:
     with _STATE_LOCK:
         state: ProjectorState | None = getattr(request.app.state, "projector", None)
         if state is None:
-            state = ProjectorState(_cache_dir(provider))
+            state = ProjectorState(provider, provider.cache_dir)
             request.app.state.projector = state
         return state
 
@@ -96,7 +71,7 @@ def _state(request: Request, provider: DataProvider) -> ProjectorState:
 # ------------------------------------------------------------------ impls
 
 
-def _embedding_json(embedding: Embedding, state: ProjectorState) -> dict[str, Any]:
+def _embedding_json(embedding: Embedding, state: ProjectorState) -> wire.EmbeddingInfo:
     points = dimensions = None
     error = embedding.error
     if error is None:
@@ -120,14 +95,13 @@ def _embedding_json(embedding: Embedding, state: ProjectorState) -> dict[str, An
     }
 
 
-def embeddings_impl(provider: DataProvider, state: ProjectorState) -> dict[str, Any]:
+def embeddings_impl(provider: DataProvider, state: ProjectorState) -> wire.EmbeddingsResponse:
     """Every run with a projector config and its embeddings, plus the methods on offer."""
-    runs = []
-    for run in projector_runs(provider):
-        directory = run_directory(provider, run)
-        entry: dict[str, Any] = {"run": run, "embeddings": [], "error": None}
+    runs: list[wire.ProjectorRun] = []
+    for run in provider.projector_runs():
+        entry: wire.ProjectorRun = {"run": run, "embeddings": [], "error": None}
         try:
-            embeddings = read_embeddings(directory or "", run)
+            embeddings = read_embeddings(provider, run)
         except (ValueError, NotFoundError) as exc:
             entry["error"] = str(exc.args[0])
         else:
@@ -136,33 +110,17 @@ def embeddings_impl(provider: DataProvider, state: ProjectorState) -> dict[str, 
     methods = method_availability()
     for method, params in PARAMS.items():
         methods[method]["params"] = [_param_json(p) for p in params]
-    return {"runs": runs, "methods": methods}
+    return {"runs": runs, "methods": cast(dict[str, wire.MethodInfo], methods)}
 
 
-def _param_json(param: Param) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": param.name, "kind": param.kind, "default": param.default}
+def _param_json(param: Param) -> wire.ParamInfo:
+    kind = cast(wire.ParamKind, param.kind)
+    out: wire.ParamInfo = {"name": param.name, "kind": kind, "default": param.default}
     if param.kind == "choice":
         out["options"] = list(param.options)
     else:
         out["low"], out["high"] = param.low, param.high
     return out
-
-
-def find_embedding(provider: DataProvider, run: str, name: str) -> Embedding:
-    """The embedding ``name`` of ``run``; NotFoundError when either is unknown or refused."""
-    if run not in projector_runs(provider):
-        raise NotFoundError(f"run {run!r} has no projector config")
-    try:
-        embeddings = read_embeddings(run_directory(provider, run) or "", run)
-    except ValueError as exc:
-        raise NotFoundError(str(exc)) from None
-    for embedding in embeddings:
-        if embedding.name == name:
-            if embedding.error is not None:
-                raise NotFoundError(f"embedding {name!r} of run {run!r}: {embedding.error}")
-            return embedding
-    names = [e.name for e in embeddings]
-    raise NotFoundError(f"run {run!r} has no embedding {name!r}; it has {names}")
 
 
 def _load(state: ProjectorState, embedding: Embedding) -> Any:
@@ -175,23 +133,23 @@ def _load(state: ProjectorState, embedding: Embedding) -> Any:
 
 def metadata_impl(
     provider: DataProvider, state: ProjectorState, run: str, name: str
-) -> dict[str, Any]:
+) -> wire.MetadataResponse:
     """An embedding's labels, one list per column with one value per point."""
     embedding = find_embedding(provider, run, name)
     points = _load(state, embedding).shape[0]
-    out: dict[str, Any] = {"run": run, "name": name, "num_points": points}
-    if embedding.metadata_path is None:
-        return {**out, "columns": [], "warning": None}
+    out = {"run": run, "name": name, "num_points": points}
     try:
-        metadata = read_metadata(embedding.metadata_path, points)
+        metadata = read_metadata(provider, embedding, points)
     except OSError as exc:
         message = f"metadata of embedding {name!r} cannot be read: {exc.strerror}"
         raise NotFoundError(message) from None
+    if metadata is None:
+        return cast(wire.MetadataResponse, {**out, "columns": [], "warning": None})
     columns = [
         {"name": n, "values": list(v)}
         for n, v in zip(metadata.columns, metadata.values, strict=True)
     ]
-    return {**out, "columns": columns, "warning": metadata.warning}
+    return cast(wire.MetadataResponse, {**out, "columns": columns, "warning": metadata.warning})
 
 
 def neighbors_impl(
@@ -203,7 +161,7 @@ def neighbors_impl(
     index: int,
     k: int,
     distance: str,
-) -> dict[str, Any]:
+) -> wire.NeighborsResponse:
     """The ``k`` nearest points to point ``index``, in the embedding's own space."""
     array = _load(state, find_embedding(provider, run, name))
     if not 0 <= index < array.shape[0]:
@@ -228,10 +186,10 @@ def projection_impl(
     name: str,
     method: str,
     params: dict[str, Any],
-) -> dict[str, Any]:
+) -> wire.ProjectionJob:
     """Starts (or finds) the job computing a projection; its status."""
     embedding = find_embedding(provider, run, name)
-    return state.jobs.request(embedding, method, params).status()
+    return cast(wire.ProjectionJob, state.jobs.request(embedding, method, params).status())
 
 
 def encode_coordinates(header: dict[str, Any], coordinates: Any) -> bytes:
@@ -282,10 +240,9 @@ async def sprite_route(request: Request) -> Response:
     run, name = required(query, "run"), required(query, "name")
     provider = await provider_of(request)
     embedding = await call_impl(find_embedding, provider, run, name)
-    if embedding.sprite_path is None or not os.path.isfile(embedding.sprite_path):
-        raise NotFoundError(f"embedding {name!r} of run {run!r} has no sprite image")
-    media = mimetypes.guess_type(embedding.sprite_path)[0] or "application/octet-stream"
-    return FileResponse(embedding.sprite_path, media_type=media)
+    data = await call_impl(read_sprite, provider, embedding)
+    media = mimetypes.guess_type(embedding.sprite_path or "")[0] or "application/octet-stream"
+    return Response(data, media_type=media)
 
 
 async def projection_route(request: Request) -> JSONResponse:
@@ -379,15 +336,23 @@ def _method_params() -> list[dict[str, Any]]:
 
 OPENAPI: dict[str, Any] = {
     "/api/projector/embeddings": {
-        "get": {"summary": "Runs with a projector config, their embeddings, and the methods."}
+        "get": {
+            "summary": "Runs with a projector config, their embeddings, and the methods.",
+            "responses": json_response(wire.EmbeddingsResponse),
+        }
     },
     "/api/projector/metadata": {
-        "get": {"summary": "An embedding's labels, per column.", "parameters": [_RUN, _NAME]}
+        "get": {
+            "summary": "An embedding's labels, per column.",
+            "parameters": [_RUN, _NAME],
+            "responses": json_response(wire.MetadataResponse),
+        }
     },
     "/api/projector/sprite": {
         "get": {
             "summary": "An embedding's sprite image (the thumbnails' grid).",
             "parameters": [_RUN, _NAME],
+            "responses": binary_response("The sprite image.", "image/*"),
         }
     },
     "/api/projector/projection": {
@@ -409,12 +374,17 @@ OPENAPI: dict[str, Any] = {
                 ),
                 *_method_params(),
             ],
+            "responses": json_response(wire.ProjectionJob),
         }
     },
     "/api/projector/coordinates": {
         "get": {
             "summary": "A finished projection: JSON header + float32 [N, C] (binary).",
             "parameters": [query_param("key", "The job's key.", required=True)],
+            "responses": binary_response(
+                "A ProjectionHeader, then float32 [N, C] coordinates (see encode_coordinates).",
+                "application/octet-stream",
+            ),
         }
     },
     "/api/projector/neighbors": {
@@ -431,6 +401,7 @@ OPENAPI: dict[str, Any] = {
                     schema={"type": "string", "enum": list(DISTANCES)},
                 ),
             ],
+            "responses": json_response(wire.NeighborsResponse),
         }
     },
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import struct
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -16,6 +16,8 @@ from trainboard.errors import NotFoundError
 from trainboard.server.errors import BadRequestError
 from trainboard.server.params import choice, floating, integer, required, string_list
 from trainboard.server.routes._util import call_impl, finite_or_none, provider_of, query_param
+from trainboard.server.wire import ERRORS, json_response
+from trainboard.server.wire.scalars import ScalarsResponse
 
 __all__ = ["OPENAPI", "ROUTES", "encode_binary", "scalar_data_impl", "scalars_impl"]
 
@@ -55,15 +57,22 @@ def scalars_impl(
             smoothing=smoothing,
             time_weighted=time_weighted,
         )
-        series.append(_columns(view))
+        series.append(_columns(view, _first_wall_time(provider, run, tag)))
     return {"tag": tag, "xaxis": xaxis, "series": series}
 
 
-def _columns(view: ScalarView) -> dict[str, Any]:
+def _first_wall_time(provider: DataProvider, run: str, tag: str) -> float | None:
+    """The wall time of the series' first point: the origin of the relative axis."""
+    wall_times = provider.read_scalars(run, tag).wall_times
+    return float(wall_times[0]) if len(wall_times) else None
+
+
+def _columns(view: ScalarView, first_wall_time: float | None) -> dict[str, Any]:
     columns: dict[str, Any] = {
         "run": view.run,
         "total_points": view.total,
         "returned_points": len(view),
+        "first_wall_time": first_wall_time,
         "steps": view.steps,
         "wall_times": view.wall_times,
         "values": view.values,
@@ -76,7 +85,7 @@ def _columns(view: ScalarView) -> dict[str, Any]:
 _ARRAYS = {"steps": "i8", "wall_times": "f8", "values": "f8", "smoothed": "f8"}
 
 
-def to_json(card: dict[str, Any]) -> dict[str, Any]:
+def to_json(card: dict[str, Any]) -> ScalarsResponse:
     """The JSON shape: arrays as lists, non-finite floats as null."""
     out = dict(card)
     out["series"] = [
@@ -86,7 +95,7 @@ def to_json(card: dict[str, Any]) -> dict[str, Any]:
         }
         for s in card["series"]
     ]
-    return out
+    return cast(ScalarsResponse, out)
 
 
 def encode_binary(card: dict[str, Any]) -> bytes:
@@ -218,6 +227,11 @@ OPENAPI: dict[str, Any] = {
                     schema={"type": "string", "enum": ["json", "binary"]},
                 ),
             ],
+            "responses": json_response(
+                ScalarsResponse,
+                "JSON; format=binary: a ScalarsHeader, then the arrays (docs/http/api.md).",
+                binary="application/octet-stream",
+            ),
         }
     },
     "/api/scalars/data": {
@@ -230,6 +244,18 @@ OPENAPI: dict[str, Any] = {
                     "format", "csv or json.", schema={"type": "string", "enum": ["csv", "json"]}
                 ),
             ],
+            "responses": {
+                "200": {
+                    "description": "CSV (wall_time,step,value) or TensorBoard's JSON rows.",
+                    "content": {
+                        "text/csv": {"schema": {"type": "string"}},
+                        "application/json": {
+                            "schema": {"type": "array", "items": {"type": "array"}}
+                        },
+                    },
+                },
+                **ERRORS,
+            },
         }
     },
 }

@@ -18,22 +18,17 @@ from starlette.routing import Route
 
 from trainboard.data.provider import DataProvider, TensorSeries
 from trainboard.errors import NotFoundError
-from trainboard.format.kinds.text import PLUGIN_NAME, TAG_SUFFIX
+from trainboard.format.kinds.text import PLUGIN_NAME, decode_strings, display_tag
 from trainboard.server.params import integer, required
 from trainboard.server.routes._steps import point_at, unique_steps
 from trainboard.server.routes._util import call_impl, provider_of, query_param
+from trainboard.server.wire import json_response
+from trainboard.server.wire.text import TextContent, TextResponse, TextStepsResponse
 
 __all__ = ["MAX_CELLS", "OPENAPI", "ROUTES", "display_tag", "text_impl", "text_steps_impl"]
 
 # Cells sent for one step; a bigger table is cut after the last whole row that fits.
 MAX_CELLS = 10_000
-
-
-def display_tag(tag: str) -> str:
-    """The tag as the user named it: torch's and tensorboardX's ``/text_summary`` removed."""
-    if tag.endswith(TAG_SUFFIX) and len(tag) > len(TAG_SUFFIX):
-        return tag[: -len(TAG_SUFFIX)]
-    return tag
 
 
 def _series(provider: DataProvider, run: str, tag: str) -> TensorSeries:
@@ -42,7 +37,7 @@ def _series(provider: DataProvider, run: str, tag: str) -> TensorSeries:
     return provider.read_tensors(run, tag)
 
 
-def text_steps_impl(provider: DataProvider, run: str, tag: str) -> dict[str, Any]:
+def text_steps_impl(provider: DataProvider, run: str, tag: str) -> TextStepsResponse:
     """Every step of a text series (each once, ascending) with its wall time."""
     series = _series(provider, run, tag)
     steps, wall_times = unique_steps(series.steps, series.wall_times)
@@ -55,22 +50,18 @@ def text_steps_impl(provider: DataProvider, run: str, tag: str) -> dict[str, Any
     }
 
 
-def _strings(array: np.ndarray) -> np.ndarray:
-    """The array's cells as ``str`` (UTF-8, bad bytes replaced as TensorBoard shows them)."""
-    out = np.empty(array.shape, dtype=object)
-    out.reshape(-1)[:] = [
-        v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-        for v in array.reshape(-1).tolist()
-    ]
-    return out
-
-
-def _content(array: np.ndarray) -> dict[str, Any]:
+def _content(array: np.ndarray) -> TextContent:
     """What the page draws for one step's string array (see the module docstring)."""
     shape = [int(n) for n in array.shape]
-    content: dict[str, Any] = {"shape": shape, "sliced": False, "total_rows": 0}
+    content: TextContent = {
+        "shape": shape,
+        "sliced": False,
+        "total_rows": 0,
+        "markdown": None,
+        "table": None,
+    }
     if array.ndim == 0 or (array.ndim == 1 and array.size == 1):
-        content.update(markdown=str(_strings(array.reshape(-1)[:1])[0]), table=None)
+        content["markdown"] = str(decode_strings(array.reshape(-1)[:1])[0])
         return content
     if array.ndim > 2:
         leading = array.shape[:-2]
@@ -79,13 +70,12 @@ def _content(array: np.ndarray) -> dict[str, Any]:
     table = array.reshape(-1, 1) if array.ndim == 1 else array
     columns = max(1, table.shape[1])
     rows = min(table.shape[0], max(1, MAX_CELLS // columns))
-    content.update(
-        markdown=None, table=_strings(table[:rows]).tolist(), total_rows=int(table.shape[0])
-    )
+    content["table"] = decode_strings(table[:rows]).tolist()
+    content["total_rows"] = int(table.shape[0])
     return content
 
 
-def text_impl(provider: DataProvider, run: str, tag: str, step: int | None) -> dict[str, Any]:
+def text_impl(provider: DataProvider, run: str, tag: str, step: int | None) -> TextResponse:
     """The strings of one step (``step`` None: the latest; see :func:`point_at`)."""
     series = _series(provider, run, tag)
     if len(series) == 0:
@@ -128,6 +118,7 @@ OPENAPI: dict[str, Any] = {
         "get": {
             "summary": "Every step of a text series, ascending, with wall times.",
             "parameters": _RUN_TAG,
+            "responses": json_response(TextStepsResponse),
         }
     },
     "/api/text": {
@@ -141,6 +132,7 @@ OPENAPI: dict[str, Any] = {
                     schema={"type": "integer"},
                 ),
             ],
+            "responses": json_response(TextResponse),
         }
     },
 }

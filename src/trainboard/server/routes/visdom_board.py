@@ -24,6 +24,8 @@ from trainboard.errors import NotFoundError
 from trainboard.server.errors import BadRequestError
 from trainboard.server.params import required
 from trainboard.server.routes._util import query_param
+from trainboard.server.wire import json_response
+from trainboard.server.wire import visdom as wire
 from trainboard.visdom.protocol import ProtocolError, loads
 from trainboard.visdom.store import EnvStore, Outcome
 
@@ -85,7 +87,7 @@ async def read_body(request: Request) -> Any:
         raise BadRequestError(str(exc)) from None
 
 
-def envs_impl(store: EnvStore) -> dict[str, Any]:
+def envs_impl(store: EnvStore) -> wire.EnvsResponse:
     return {
         "envs": [
             {
@@ -98,13 +100,13 @@ def envs_impl(store: EnvStore) -> dict[str, Any]:
     }
 
 
-def windows_impl(store: EnvStore, env: str) -> dict[str, Any]:
+def windows_impl(store: EnvStore, env: str) -> wire.WindowsResponse:
     if env not in store.envs:
         raise NotFoundError(f"no live env {env!r}")
     return {"env": env, "windows": store.windows(env)}
 
 
-def push_impl(store: EnvStore, body: Any) -> tuple[dict[str, Any], list[Outcome]]:
+def push_impl(store: EnvStore, body: Any) -> tuple[wire.PushResponse, list[Outcome]]:
     """Apply a batch ``{"ops": [[endpoint, message], ...]}`` in order.
 
     Endpoints: ``events``, ``update``, ``close``, ``win_data`` (Visdom's messages) and
@@ -116,7 +118,7 @@ def push_impl(store: EnvStore, body: Any) -> tuple[dict[str, Any], list[Outcome]
     ops = body.get("ops") if isinstance(body, dict) else None
     if not isinstance(ops, list):
         raise BadRequestError('the body must be {"ops": [[endpoint, message], ...]}')
-    results: list[dict[str, Any]] = []
+    results: list[wire.OpResult] = []
     outcomes: list[Outcome] = []
     for n, op in enumerate(ops):
         if not (isinstance(op, list) and len(op) == 2 and isinstance(op[0], str)):
@@ -160,7 +162,8 @@ async def close_route(request: Request) -> JSONResponse:
         raise NotFoundError(f"no window {win!r} in live env {env!r}")
     outcome = store.apply("close", {"eid": env, "win": win})
     await publish(request, [outcome])
-    return JSONResponse({"closed": win})
+    closed: wire.CloseResponse = {"closed": win}
+    return JSONResponse(closed)
 
 
 ROUTES = [
@@ -172,17 +175,30 @@ ROUTES = [
 
 _ENV = query_param("env", "A live env (Visdom's env).", required=True)
 OPENAPI: dict[str, Any] = {
-    "/api/live/envs": {"get": {"summary": "Live envs: name, window count, last update."}},
+    "/api/live/envs": {
+        "get": {
+            "summary": "Live envs: name, window count, last update.",
+            "responses": json_response(wire.EnvsResponse),
+        }
+    },
     "/api/live/windows": {
-        "get": {"summary": "Every window of a live env, in order.", "parameters": [_ENV]}
+        "get": {
+            "summary": "Every window of a live env, in order.",
+            "parameters": [_ENV],
+            "responses": json_response(wire.WindowsResponse),
+        }
     },
     "/api/live/push": {
-        "post": {"summary": 'Apply a batch of Visdom operations: {"ops": [[endpoint, msg]]}.'}
+        "post": {
+            "summary": 'Apply a batch of Visdom operations: {"ops": [[endpoint, msg]]}.',
+            "responses": json_response(wire.PushResponse),
+        }
     },
     "/api/live/close": {
         "post": {
             "summary": "Close a live window.",
             "parameters": [_ENV, query_param("win", "The window id.", required=True)],
+            "responses": json_response(wire.CloseResponse),
         }
     },
 }

@@ -25,6 +25,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from trainboard.errors import NotFoundError
 from trainboard.server.errors import BadRequestError
 from trainboard.server.routes.visdom_board import publish, read_body, store_of
+from trainboard.server.wire import text_response
 from trainboard.visdom.protocol import ProtocolError, window_env
 from trainboard.visdom.store import EnvStore, Outcome
 
@@ -155,7 +156,8 @@ async def env_route(request: Request) -> Response:
     """GET: the board's Live tab on that env; POST (the client starting): create the env."""
     eid = request.path_params["eid"]
     if request.method == "GET":
-        return RedirectResponse("/#live?live_env=" + urllib.parse.quote(eid, safe=""), 303)
+        page = request.scope.get("root_path", "") + "/#live?live_env="  # under --path_prefix too
+        return RedirectResponse(page + urllib.parse.quote(eid, safe=""), 303)
     store, msg = await _message(request)
     try:
         outcome = store.ensure_env(msg.get("eid", eid or None))
@@ -202,7 +204,12 @@ ROUTES: list[BaseRoute] = [
 
 _VISDOM = "Visdom's endpoint (JSON body as Visdom's client sends it; see docs/visdom.md)."
 OPENAPI: dict[str, Any] = {
-    f"/{name}": {"post": {"summary": f"{_VISDOM} {what}"}}
+    f"/{name}": {
+        "post": {
+            "summary": f"{_VISDOM} {what}",
+            "responses": text_response("Visdom's reply, as text (JSON for some)."),
+        }
+    }
     for name, what in [
         ("events", "Create or replace a window."),
         ("update", "Update a window (append, replace, remove a trace)."),

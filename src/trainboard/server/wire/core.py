@@ -1,0 +1,64 @@
+"""Models of the core routes: ``/api/environment``, ``/api/runs``, ``/api/tags``."""
+
+from __future__ import annotations
+
+from typing_extensions import TypedDict
+
+from trainboard.data.dashboard_kinds import Kind
+
+__all__ = ["Environment", "LoadWarning", "Run", "RunsResponse", "TagInfo", "TagsResponse"]
+
+
+class Environment(TypedDict):
+    """The server's version, logdir and settings."""
+
+    version: str
+    logdir: str
+    window_title: str
+    reload_interval: float
+
+
+class Run(TypedDict):
+    """One run: its place among add_scalars sub-runs, its dashboard kinds and times."""
+
+    name: str
+    parent: str | None
+    group_tag: str | None
+    sub_run: str | None
+    kinds: list[Kind]
+    start_time: float | None
+    last_update: float | None
+
+
+class LoadWarning(TypedDict):
+    """Something wrong in an event file, skipped while reading."""
+
+    run: str | None
+    path: str
+    kind: str
+    count: int
+    message: str
+
+
+class RunsResponse(TypedDict):
+    """Every run, the kinds of the whole logdir, and load warnings."""
+
+    runs: list[Run]
+    kinds: list[Kind]
+    warnings: list[LoadWarning]
+
+
+class TagInfo(TypedDict):
+    """One tag of one run, without its points."""
+
+    points: int
+    last_step: int | None
+    display_name: str
+    description: str
+
+
+class TagsResponse(TypedDict):
+    """The tags of one kind: run name -> tag -> info."""
+
+    kind: Kind
+    tags: dict[str, dict[str, TagInfo]]
