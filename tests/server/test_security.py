@@ -207,3 +207,19 @@ def test_visdom_login_and_env_pages_work_under_a_path_prefix(tmp_path: Path) -> 
         page = client.get("/proxy/tb/env/main", follow_redirects=False)
         assert page.status_code == 303
         assert page.headers["location"] == "/proxy/tb/#live?live_env=main"
+
+
+def test_trainboards_visdom_client_logs_in_to_a_token_protected_board(tmp_path: Path) -> None:
+    from trainboard import Visdom
+
+    with running_board(tmp_path, "--token", "s3cret") as board:
+        port = urllib.parse.urlsplit(board.url).port
+        viz = Visdom(port=port, username="me", password="s3cret", raise_exceptions=True)
+        assert viz.text("pushed", win="t", env="exp") == "t"
+        assert viz.flush()
+        assert json.loads(viz.get_window_data("t", env="exp"))["content"] == "pushed"
+        viz.close_connection()
+        refused = Visdom(port=port, username="me", password="wrong", raise_exceptions=False)
+        refused.text("lost", win="u", env="exp")
+        assert not refused.flush(timeout=3)
+        refused.close_connection(timeout=1)

@@ -209,7 +209,6 @@ def test_plugin_values_match_golden(tmp_path: Path, golden: Golden) -> None:
     ("call", "error", "match"),
     [
         (lambda w: w.add_text("t", b"bytes"), TypeError, "text_string must be a str, got bytes"),
-        (lambda w: w.add_text("", "x"), ValueError, "tag must be a non-empty string"),
         (lambda w: w.add_pr_curve("p", [1, 0], [0.5]), ValueError,
          r"same shape, got \(2,\) and \(1,\)"),
         (lambda w: w.add_pr_curve("p", [1, 0], ["a", "b"]), TypeError, "predictions must"),

@@ -144,7 +144,6 @@ def test_flush_waits_for_the_files(tmp_path: Path) -> None:
         ({"label_img": np.ones((3, 1, 4, 4))}, ValueError, "label_img has 3 images but mat has 2"),
         ({"label_img": np.zeros((2, 1, 9000, 1))}, ValueError, "8192"),
         ({"label_img": np.full((2, 1, 1, 1), "x")}, TypeError, "label_img must hold real numbers"),
-        ({"tag": ""}, ValueError, "non-empty"),
         ({"global_step": 1.5}, ValueError, "global_step must be an integer"),
     ],
 )

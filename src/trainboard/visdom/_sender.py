@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import hashlib
 import http.client
 import json
 import logging
@@ -92,17 +93,44 @@ def _needs_exists(endpoint: str, msg: dict[str, Any]) -> bool:
             and ("create_layout" in msg or _is_image_history(msg)))
 
 
-def post(base: str, path: str, body: str, timeout: float) -> tuple[int, str]:
+def post(
+    base: str, path: str, body: str, timeout: float, cookie: str = ""
+) -> tuple[int, str]:
     """One POST on a fresh connection: ``(status, text)``; OSError when unreachable."""
+    status, text, _ = _post_once(base, path, body, timeout, cookie)
+    return status, text
+
+
+def _post_once(
+    base: str, path: str, body: str, timeout: float, cookie: str
+) -> tuple[int, str, list[str]]:
     parts = urllib.parse.urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname or "localhost", parts.port,
                                             timeout=timeout)
     try:
-        connection.request("POST", parts.path.rstrip("/") + path, body=body.encode())
+        headers = {"Cookie": cookie} if cookie else {}
+        connection.request("POST", parts.path.rstrip("/") + path, body=body.encode(),
+                           headers=headers)
         response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
+        cookies = response.msg.get_all("Set-Cookie") or []
+        return response.status, response.read().decode("utf-8", "replace"), cookies
     finally:
         connection.close()
+
+
+def login(base: str, username: str, password: str, timeout: float) -> str:
+    """Log in as Visdom's client does (``POST /`` with sha256 of the password); the
+    ``Cookie`` header to send afterwards. A board takes its token as the password.
+
+    Raises PermissionError when the server refuses, OSError when it is unreachable.
+    """
+    hashed = hashlib.sha256(password.encode("utf-8")).hexdigest()
+    body = json.dumps({"username": username, "password": hashed})
+    status, text, cookies = _post_once(base, "/", body, timeout, "")
+    if status != 200:
+        raise PermissionError(f"{base} refused the login of {username!r} ({status}): "
+                              f"{text[:200]}")
+    return "; ".join(c.split(";", 1)[0].strip() for c in cookies)
 
 
 class _Flush:
@@ -128,7 +156,10 @@ class Sender:
         log_file: str | None,
         offline: bool,
         fallback: str | None = None,
+        credentials: tuple[str, str] | None = None,
     ) -> None:
+        self.credentials = credentials  # (username, password): logged in at first contact
+        self.cookie = ""  # the session's Cookie header once logged in
         self.home = base
         self.base = base  # where the server was found (``home`` or ``fallback``)
         self.fallback = fallback
@@ -407,6 +438,10 @@ class Sender:
                 parts.hostname or "localhost", parts.port, timeout=self.timeout
             )
         headers = {"Content-Type": "application/json"} if body is not None else {}
+        if self.credentials is not None and not self.cookie:
+            self.cookie = login(self.base, *self.credentials, self.timeout)
+        if self.cookie:
+            headers["Cookie"] = self.cookie
         try:
             self._connection.request(method, parts.path.rstrip("/") + path,
                                      body=None if body is None else body.encode(),

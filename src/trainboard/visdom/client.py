@@ -102,9 +102,12 @@ class Visdom(PlotMethods, ContentMethods):
             trace are merged, so that takes a while) (trainboard).
         timeout: Seconds a request (and ``flush()``) may take (trainboard).
 
-    Accepted and ignored (trainboard has no proxies or logins on loopback): ``ipv6``,
-    ``http_proxy_host``, ``http_proxy_port``, ``username``, ``password``, ``proxies``,
-    ``use_polling``.
+    ``username``/``password`` log in as Visdom's client does, at the first contact: to a
+    Visdom server started with logins, or to a board that requires a token (any user
+    name; the token as the password).
+
+    Accepted and ignored (trainboard has no proxies): ``ipv6``, ``http_proxy_host``,
+    ``http_proxy_port``, ``proxies``, ``use_polling``.
     """
 
     def __init__(
@@ -153,12 +156,15 @@ class Visdom(PlotMethods, ContentMethods):
         self.sync = sync
         self.timeout = timeout
         self.url = f"{self.server}:{port}{self.base_url}"
+        if username and not password:
+            raise ValueError(f"username {username!r} needs a password (the board's token)")
         fallback = None
         if port == VISDOM_PORT and parsed.hostname in _LOOPBACK:
             fallback = f"{self.server}:{BOARD_PORT}{self.base_url}"
         self._sender = Sender(self.url, append_message=_append_op_message, max_queue=max_queue,
                               timeout=timeout, log_file=log_to_filename, offline=offline,
-                              fallback=fallback)
+                              fallback=fallback,
+                              credentials=(username, password) if username and password else None)
         if send and not offline:
             self._sender.submit((MESSAGE, "env", {"eid": env}))
 
@@ -211,7 +217,7 @@ class Visdom(PlotMethods, ContentMethods):
         self.flush()
         try:
             status, text = post(self._sender.base, "/" + endpoint, json.dumps(msg),
-                                self.timeout)
+                                self.timeout, self._sender.cookie)
         except OSError as exc:
             message = unreachable(self._sender.home, self._sender.fallback, exc)
             if self.raise_exceptions:

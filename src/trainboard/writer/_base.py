@@ -15,7 +15,7 @@ from typing import Any
 from trainboard.writer._convert import check_tag, step_of, walltime_of
 from trainboard.writer._event_file import EventFile
 from trainboard.writer._worker import OP_CALL, OP_EVENT, OP_VALUES, Worker
-from trainboard.writer.file_writer import FileWriter, track
+from trainboard.writer.file_writer import FileWriter, local_logdir, track
 
 __all__ = ["WriterBase", "default_logdir"]
 
@@ -59,7 +59,7 @@ class WriterBase:
             raise TypeError(f"filename_suffix must be a str, got {filename_suffix!r}")
         if on_full not in ("block", "drop"):
             raise ValueError(f"on_full must be 'block' or 'drop', got {on_full!r}")
-        self.log_dir = os.fspath(log_dir) if log_dir else default_logdir(comment)
+        self.log_dir = local_logdir(log_dir) if log_dir else default_logdir(comment)
         self.purge_step = step_of(purge_step, "purge_step")
         self._max_queue = int(max_queue)
         self._flush_secs = float(flush_secs)

@@ -30,11 +30,13 @@ def is_torch_tensor(value: Any) -> bool:
 
 
 def check_tag(tag: Any, name: str = "tag") -> str:
-    """Return ``tag`` if it is a non-empty ``str``; raise naming the bad value otherwise."""
+    """Return ``tag`` if it is a ``str``; raise naming the bad value otherwise.
+
+    The empty tag is accepted, as torch and tensorboardX accept it (protobuf then
+    leaves the ``tag`` field out, and readers see ``""``).
+    """
     if not isinstance(tag, str):
         raise TypeError(f"{name} must be a str, got {type(tag).__name__} {tag!r}")
-    if not tag:
-        raise ValueError(f"{name} must be a non-empty string, got {tag!r}")
     return tag
 
 
@@ -102,7 +104,14 @@ def scalar_of(value: Any, name: str = "scalar_value") -> Any:
             value.detach().clone()
         )  # a copy queued on the device: later in-place ops cannot leak in
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+        # torch converts with float(): "0.5", " 1e3 ", "nan", b"2" are numbers; anything
+        # else raises ValueError, as in torch.
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(
+                f"{name} must be a number, got {type(value).__name__} {value!r}"
+            ) from None
     if isinstance(value, (list, tuple)):
         import numpy as np
 

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from trainboard.writer._base import WriterBase
-from trainboard.writer._convert import check_tag, scalar_of, to_numpy
+from trainboard.writer._convert import check_tag, is_torch_tensor, scalar_of, to_numpy
 from trainboard.writer._worker import OP_MAIN_SCALAR, OP_SCALAR
 
 __all__ = ["ScalarMethods"]
@@ -20,6 +20,7 @@ class ScalarMethods(WriterBase):
     """Scalar logging; mixed into :class:`~trainboard.SummaryWriter`."""
 
     _export_offsets: dict[str, int]
+    _scalar_groups: dict[tuple[str, str], str]  # (sub-run dir, main_tag) -> add_scalars key
 
     def add_scalar(
         self,
@@ -61,7 +62,6 @@ class ScalarMethods(WriterBase):
         if (
             fast is not None
             and type(tag) is str
-            and tag
             and (global_step is None or type(global_step) is int)
             and walltime is None
             and not (new_style or display_name or summary_description)
@@ -155,9 +155,9 @@ class ScalarMethods(WriterBase):
 
         As in torch, each key becomes a sub-run ``<log_dir>/<main_tag with / as _>_<key>``
         holding the series under the tag ``main_tag`` (tensorboardX nests them as
-        ``<main_tag>/<key>`` instead; trainboard follows torch). trainboard's board
-        draws the group as one multi-line card and lists the sub-runs under their
-        parent run.
+        ``<main_tag>/<key>`` instead; trainboard follows torch, and uses tensorboardX's
+        names only in :meth:`export_scalars_to_json`). trainboard's board draws the
+        group as one multi-line card and lists the sub-runs under their parent run.
 
         Example::
 
@@ -175,10 +175,12 @@ class ScalarMethods(WriterBase):
             for key, v in tag_scalar_dict.items()
         }
         prefix = main_tag.replace("/", "_")
+        if not hasattr(self, "_scalar_groups"):
+            self._scalar_groups = {}
         for key, value in values.items():
-            self._add_scalar_checked(
-                main_tag, value, global_step, wall, False, False, f"{prefix}_{key}"
-            )
+            run = f"{prefix}_{key}"
+            self._add_scalar_checked(main_tag, value, global_step, wall, False, False, run)
+            self._scalar_groups[(os.path.join(self.log_dir, run), main_tag)] = key
 
     def add_tensor(
         self, tag: str, tensor: Any, global_step: Any = None, walltime: Any = None
@@ -190,10 +192,13 @@ class ScalarMethods(WriterBase):
         from trainboard.format.kinds.tensor import typed_tensor_value
 
         check_tag(tag)
+        # bfloat16 arrives here as float32 (numpy has no bfloat16): keep its dtype for torch's
+        # DT_BFLOAT16 layout.
+        bfloat16 = is_torch_tensor(tensor) and str(tensor.dtype) == "torch.bfloat16"
         array = to_numpy(tensor, "tensor").copy()
         self._submit_values(
             tag,
-            lambda: [typed_tensor_value(tag, array)],
+            lambda: [typed_tensor_value(tag, array, bfloat16=bfloat16)],
             global_step,
             walltime,
             nbytes=array.nbytes,
@@ -202,17 +207,25 @@ class ScalarMethods(WriterBase):
     def export_scalars_to_json(self, path: str | os.PathLike[str]) -> None:
         """Write every scalar logged since the last export to ``path`` as JSON.
 
-        The format is tensorboardX's, ``{"<run dir>/<tag>": [[wall_time, step, value], ...]}``,
-        but it covers ``add_scalar`` as well as ``add_scalars`` and costs no memory while
-        training: the values are read back from the event files this writer wrote.
+        tensorboardX's format, ``{key: [[wall_time, step, value], ...]}``, with its keys
+        for ``add_scalars`` groups: ``"<log_dir>/<main_tag>/<key>"``. It covers
+        ``add_scalar`` too (tensorboardX exports only ``add_scalars``), keyed
+        ``"<run dir>/<tag>"``, and costs no memory while training: the values are read
+        back from the event files this writer wrote. A float32 value is written as the
+        shortest decimal that reads back as it (``0.1``, not ``0.10000000149011612``).
         """
+        import numpy as np
+
         from trainboard.format.kinds import scalar
         from trainboard.format.proto.event_pb2 import Event
+        from trainboard.format.proto.tensor_pb2 import DataType
         from trainboard.format.record import iter_records
 
         self.flush()
         if not hasattr(self, "_export_offsets"):
             self._export_offsets = {}
+        groups = getattr(self, "_scalar_groups", {})
+        dt_float = DataType.Value("DT_FLOAT")
         exported: dict[str, list[list[float]]] = {}
         for run_dir, writer in self.all_writers.items():
             for event_path in writer._paths:
@@ -234,7 +247,13 @@ class ScalarMethods(WriterBase):
                                 number = scalar.decode(value)
                             except ValueError:
                                 continue
-                            key = f"{run_dir}/{value.tag}"
+                            if value.HasField("simple_value") or value.tensor.dtype == dt_float:
+                                number = float(str(np.float32(number)))  # shortest decimal
+                            group_key = groups.get((run_dir, value.tag))
+                            if group_key is None:
+                                key = f"{run_dir}/{value.tag}"
+                            else:  # tensorboardX's os.path.join(logdir, main_tag, key)
+                                key = os.path.join(self.log_dir, value.tag, group_key)
                             exported.setdefault(key, []).append(
                                 [event.wall_time, event.step, number]
                             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import threading
 import time
 import weakref
@@ -21,7 +22,7 @@ from trainboard.writer._convert import step_of, walltime_of
 from trainboard.writer._event_file import EventFile
 from trainboard.writer._worker import OP_EVENT, Worker
 
-__all__ = ["FileWriter", "close_all_writers"]
+__all__ = ["FileWriter", "close_all_writers", "local_logdir"]
 
 _LIVE: weakref.WeakSet[Any] = weakref.WeakSet()  # writers to close at exit / reset after fork
 _LIVE_LOCK = threading.Lock()
@@ -50,12 +51,40 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 atexit.register(close_all_writers)
 
+# "<scheme>://": two letters at least, so that a Windows drive ("C://x") stays a path.
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+)://")
+
+
+def local_logdir(log_dir: str | os.PathLike[str]) -> str:
+    """``log_dir`` as the local path trainboard writes to.
+
+    A path is returned as given; a ``file://`` URL as the path after it (as torch's
+    file system layer does; ``file://localhost/x`` is ``/x``). Any other URL scheme
+    (``s3://``, ``gs://``, ``hdfs://``, ...) raises ``ValueError`` naming it:
+    trainboard does not write remote log directories, and would otherwise create a
+    local directory named ``s3:``.
+    """
+    path = os.fsdecode(os.fspath(log_dir))
+    match = _URL_SCHEME.match(path)
+    if match is None:
+        return path
+    scheme = match.group(1)
+    if scheme.lower() == "file":
+        rest = path[match.end() :]
+        return rest[len("localhost") :] if rest.startswith("localhost/") else rest
+    raise ValueError(
+        f"log_dir {path!r}: trainboard cannot write to {scheme}:// log directories; "
+        "it writes local paths and file:// URLs. Write to a local directory and copy "
+        "it to the remote store (e.g. with `aws s3 sync`)"
+    )
+
 
 class FileWriter:
     """Writes ``Event`` protos to a new event file in ``log_dir``.
 
     Args:
-        log_dir: Directory of the event file; created if missing.
+        log_dir: Directory of the event file; created if missing. A local path or a
+            ``file://`` URL; other URL schemes (``s3://``, ...) raise ``ValueError``.
         max_queue: Pending events at which an ``add_*`` call wakes the background
             writer rather than waiting for its next periodic write.
         flush_secs: Seconds between ``fsync`` calls. Events reach the file (and
@@ -79,7 +108,7 @@ class FileWriter:
         *,
         _worker: Worker | None = None,
     ) -> None:
-        self._log_dir = os.fspath(log_dir)
+        self._log_dir = local_logdir(log_dir)
         self._filename_suffix = filename_suffix
         self._max_queue = max_queue
         self._flush_secs = flush_secs

@@ -36,7 +36,8 @@ class SummaryWriter(
 
     Args:
         log_dir: Directory to write to. Default ``runs/<Mon DD_HH-MM-SS>_<host><comment>``.
-            tensorboardX's keyword ``logdir`` is accepted too.
+            tensorboardX's keyword ``logdir`` is accepted too. A local path or a
+            ``file://`` URL; other URL schemes (``s3://``, ...) raise ``ValueError``.
         comment: Appended to the default ``log_dir``; ignored when ``log_dir`` is given.
         purge_step: After a crash at step T+X, restart with ``purge_step=T``: readers
             then hide the earlier events with step >= T (a ``SessionLog.START`` marker).

@@ -71,6 +71,32 @@ def test_bfloat16_is_read_as_float32() -> None:
         np.testing.assert_array_equal(tensor_to_ndarray(proto), [1.5, -2.0])
 
 
+@pytest.mark.parametrize(("dtype", "np_dtype"), [("DT_HALF", np.float16), ("DT_BFLOAT16", None)])
+def test_torch_float32_bit_patterns_in_half_val_are_read(dtype: str, np_dtype: object) -> None:
+    # torch's add_tensor stores each value's float32 bits (a signed int32) in half_val
+    values = np.array([1.5, -2.0, 0.0, -0.0, 6.103515625e-05], dtype=np.float32)
+    torch_layout = TensorProto(
+        dtype=dtype,
+        half_val=values.view(np.int32).tolist(),
+        tensor_shape=TensorShapeProto(dim=[TensorShapeProto.Dim(size=5)]),
+    )
+    got = tensor_to_ndarray(torch_layout)
+    assert got.dtype == (np_dtype or np.float32)
+    np.testing.assert_array_equal(got, values)
+    assert np.signbit(got).tolist() == [False, True, False, True, False]
+    zeros = TensorProto(dtype=dtype, half_val=[0, 0])  # either layout: zeros
+    zeros.tensor_shape.dim.add(size=2)
+    np.testing.assert_array_equal(tensor_to_ndarray(zeros), [0.0, 0.0])
+
+
+def test_bfloat16_typed_proto_is_torchs_layout() -> None:
+    proto = typed_tensor_proto(np.array([[1.0, -2.5]], dtype=np.float32), bfloat16=True)
+    assert DataType.Name(proto.dtype) == "DT_BFLOAT16"
+    assert list(proto.half_val) == [0x3F800000, -1071644672]  # float32 bits, signed
+    assert [d.size for d in proto.tensor_shape.dim] == [1, 2]
+    np.testing.assert_array_equal(tensor_to_ndarray(proto), [[1.0, -2.5]])
+
+
 def test_errors_name_the_problem() -> None:
     with pytest.raises(TypeError, match="datetime64"):
         ndarray_to_tensor(np.array(["2020-01-01"], dtype="datetime64[D]"))

@@ -105,6 +105,22 @@ def _bfloat16_to_float32(bits: np.ndarray) -> np.ndarray:
     return (bits.astype(np.uint32) << 16).view(np.float32)
 
 
+def _half_val(half_val: Any, dtype: type[np.floating[Any]]) -> np.ndarray:
+    """``half_val`` of a DT_HALF (``dtype`` float16) or DT_BFLOAT16 (float32) tensor.
+
+    TensorFlow stores each value's 16-bit pattern. torch's ``add_tensor`` stores its
+    float32 bit pattern (as a signed int32), which is 0 or outside 0..65535 for every
+    value: a field with such a value is read as float32 bits.
+    """
+    ints = np.asarray(half_val, dtype=np.int64)
+    if ints.size and (ints.min() < 0 or ints.max() > 0xFFFF):
+        return (ints & 0xFFFFFFFF).astype(np.uint32).view(np.float32).astype(dtype)
+    bits = ints.astype(np.uint16)
+    if dtype is np.float16:
+        return bits.view(np.float16)
+    return _bfloat16_to_float32(bits)
+
+
 def tensor_to_ndarray(tensor: TensorProto) -> np.ndarray:
     """Decode any ``TensorProto`` a TensorFlow, TensorBoard, torch or tbX writer produces.
 
@@ -121,17 +137,16 @@ def tensor_to_ndarray(tensor: TensorProto) -> np.ndarray:
         values[:] = list(tensor.string_val)
     elif tensor.dtype == _DT_BFLOAT16:
         if tensor.tensor_content:
-            bits = np.frombuffer(tensor.tensor_content, dtype="<u2")
+            values = _bfloat16_to_float32(np.frombuffer(tensor.tensor_content, dtype="<u2"))
         else:
-            bits = np.asarray(tensor.half_val, dtype=np.uint32).astype(np.uint16)
-        values = _bfloat16_to_float32(bits)
+            values = _half_val(tensor.half_val, np.float32)
     elif tensor.dtype in _DTYPES:
         np_dtype, field = _DTYPES[tensor.dtype]
         if tensor.tensor_content:
             native = np.dtype(np_dtype).newbyteorder("=")
             values = np.frombuffer(tensor.tensor_content, dtype=np_dtype).astype(native)
         elif field == "half_val":
-            values = np.asarray(tensor.half_val, dtype=np.uint32).astype(np.uint16).view(np.float16)
+            values = _half_val(tensor.half_val, np.float16)
         elif field in ("scomplex_val", "dcomplex_val"):
             pairs = np.asarray(getattr(tensor, field), dtype=np.float64).reshape(-1, 2)
             values = (pairs[:, 0] + 1j * pairs[:, 1]).astype(np_dtype)
@@ -150,13 +165,25 @@ def tensor_to_ndarray(tensor: TensorProto) -> np.ndarray:
     raise ValueError(f"TensorProto holds {values.size} values but its shape {shape} needs {count}")
 
 
-def typed_tensor_proto(array: Any) -> TensorProto:
+def typed_tensor_proto(array: Any, *, bfloat16: bool = False) -> TensorProto:
     """Encode a numeric array in its dtype's typed repeated field, as torch's ``add_tensor`` does.
 
     Unlike torch, float16 goes to ``half_val`` as its 16-bit pattern (torch stores the
     float32 bits, which readers misread) and uint8 to ``int_val`` (torch: ``uint32_val``).
+    ``bfloat16=True`` means ``array`` holds the float32 values of a bfloat16 tensor;
+    they are written as torch writes them: ``DT_BFLOAT16`` with each value's float32
+    bit pattern (a signed int32) in ``half_val``.
     """
     array = np.asarray(array)
+    if bfloat16:
+        if array.size * 2 >= _MAX_BYTES:
+            raise ValueError(
+                f"tensor of {array.size * 2} bytes exceeds the 2 GiB limit of a protocol buffer"
+            )
+        bits = np.ascontiguousarray(array, dtype=np.float32).reshape(-1).view(np.int32)
+        tensor = TensorProto(dtype=_DT_BFLOAT16, tensor_shape=shape_proto(array.shape))
+        tensor.half_val.extend(bits.tolist())
+        return tensor
     if array.dtype.kind in "US" or array.dtype == object:
         return ndarray_to_tensor(array)
     if array.nbytes >= _MAX_BYTES:
@@ -179,7 +206,11 @@ def typed_tensor_proto(array: Any) -> TensorProto:
     return tensor
 
 
-def typed_tensor_value(tag: str, array: Any) -> Summary.Value:
-    """The ``Summary.Value`` torch's ``add_tensor`` writes, with the ``tensor`` plugin name."""
+def typed_tensor_value(tag: str, array: Any, *, bfloat16: bool = False) -> Summary.Value:
+    """The ``Summary.Value`` torch's ``add_tensor`` writes, with the ``tensor`` plugin name.
+
+    ``bfloat16``: see :func:`typed_tensor_proto`.
+    """
     metadata = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME))
-    return Summary.Value(tag=tag, tensor=typed_tensor_proto(array), metadata=metadata)
+    tensor = typed_tensor_proto(array, bfloat16=bfloat16)
+    return Summary.Value(tag=tag, tensor=tensor, metadata=metadata)
