@@ -24,9 +24,13 @@ RANKS: dict[str, int] = {
     "data": 3,
     "projector": 4,
     "visdom": 4,
+    "_hparams_session": 4,
     "server": 5,
+    "notebook": 5,
     "": 6,
     "demo": 7,
+    "lightning": 7,
+    "transformers": 7,
     "cli": 8,
     "__main__": 9,  # python -m trainboard: the command line
 }

@@ -5,7 +5,8 @@
 ``trainboard.open(logdir)`` reads any TensorBoard logdir back, every point of it.
 Importing trainboard loads neither torch, numpy, PIL nor protobuf; they are
 imported when first needed. ``from trainboard import Visdom`` (Visdom's client, for the
-board's Live tab) loads ``trainboard.visdom`` on first use.
+board's Live tab) loads ``trainboard.visdom`` on first use. ``%load_ext trainboard``
+adds the ``%trainboard`` magic (``trainboard.notebook``).
 """
 
 import typing as _typing
@@ -46,8 +47,17 @@ __all__ = [
     "Visdom",
     "WriterError",
     "__version__",
+    "load_ipython_extension",
     "open",
 ]
+
+
+def load_ipython_extension(ipython: _typing.Any) -> None:
+    """``%load_ext trainboard`` in IPython or Jupyter: adds the ``%trainboard`` line magic
+    (``%trainboard --logdir runs`` shows a board inline; see :mod:`trainboard.notebook`)."""
+    from trainboard.notebook import load_ipython_extension as load
+
+    load(ipython)
 
 
 def __getattr__(name: str) -> _typing.Any:

@@ -1070,7 +1070,16 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        readonly ops: readonly (readonly [
+                            string,
+                            Record<string, never>
+                        ])[];
+                    };
+                };
+            };
             readonly responses: {
                 /** @description OK */
                 readonly 200: {
@@ -2220,7 +2229,20 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {
@@ -2274,7 +2296,20 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {
@@ -2318,17 +2353,54 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        readonly get?: never;
+        /** The board's Live tab showing the env (a redirect). */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    /** @description The env. */
+                    readonly eid: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Redirect to the page's #live tab on the env. */
+                readonly 303: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         readonly put?: never;
         /** Visdom's endpoint (JSON body as Visdom's client sends it; see docs/visdom.md). Create the env. */
         readonly post: {
             readonly parameters: {
                 readonly query?: never;
                 readonly header?: never;
-                readonly path?: never;
+                readonly path: {
+                    /** @description The env. */
+                    readonly eid: string;
+                };
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {
@@ -2382,7 +2454,20 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {
@@ -2436,7 +2521,20 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {
@@ -2490,7 +2588,20 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {
@@ -2544,7 +2655,20 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {
@@ -2598,7 +2722,20 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {
@@ -2652,7 +2789,20 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {
@@ -2706,7 +2856,20 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {
@@ -2760,7 +2923,20 @@ export interface paths {
                 readonly path?: never;
                 readonly cookie?: never;
             };
-            readonly requestBody?: never;
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        /** @description Traces, a content object, or a window's JSON. */
+                        readonly data?: unknown;
+                        /** @description The env (main if null). */
+                        readonly eid?: string | null;
+                        readonly layout?: Record<string, never>;
+                        readonly opts?: Record<string, never>;
+                        /** @description The window id. */
+                        readonly win?: string | null;
+                    };
+                };
+            };
             readonly responses: {
                 /** @description Visdom's reply, as text (JSON for some). */
                 readonly 200: {

@@ -191,6 +191,28 @@ OPENAPI: dict[str, Any] = {
     "/api/live/push": {
         "post": {
             "summary": 'Apply a batch of Visdom operations: {"ops": [[endpoint, msg]]}.',
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["ops"],
+                            "properties": {
+                                "ops": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "array",
+                                        "prefixItems": [{"type": "string"}, {"type": "object"}],
+                                        "minItems": 2,
+                                        "maxItems": 2,
+                                    },
+                                }
+                            },
+                        }
+                    }
+                },
+            },
             "responses": json_response(wire.PushResponse),
         }
     },

@@ -203,11 +203,39 @@ ROUTES: list[BaseRoute] = [
 ]
 
 _VISDOM = "Visdom's endpoint (JSON body as Visdom's client sends it; see docs/visdom.md)."
+# A Visdom message: an object whose fields depend on the endpoint (visdom/protocol.py checks
+# each before it is applied). Sent without a content type by Visdom's client.
+_MESSAGE_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "eid": {"type": ["string", "null"], "description": "The env (main if null)."},
+                    "win": {"type": ["string", "null"], "description": "The window id."},
+                    "data": {"description": "Traces, a content object, or a window's JSON."},
+                    "opts": {"type": "object"},
+                    "layout": {"type": "object"},
+                },
+            }
+        }
+    },
+}
+_EID = {
+    "name": "eid",
+    "in": "path",
+    "required": True,
+    "description": "The env.",
+    "schema": {"type": "string"},
+}
 OPENAPI: dict[str, Any] = {
     f"/{name}": {
         "post": {
             "summary": f"{_VISDOM} {what}",
+            "requestBody": _MESSAGE_BODY,
             "responses": text_response("Visdom's reply, as text (JSON for some)."),
+            **({"parameters": [_EID]} if "{eid}" in name else {}),
         }
     }
     for name, what in [
@@ -223,4 +251,9 @@ OPENAPI: dict[str, Any] = {
         ("delete_env", "Delete an env."),
         ("fork_env", "Copy an env."),
     ]
+}
+OPENAPI["/env/{eid}"]["get"] = {
+    "summary": "The board's Live tab showing the env (a redirect).",
+    "parameters": [_EID],
+    "responses": {"303": {"description": "Redirect to the page's #live tab on the env."}},
 }
