@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +43,17 @@ class Golden:
 def golden(request: pytest.FixtureRequest) -> Golden:
     directory = Path(request.path).parent / "golden"
     return Golden(directory, bool(request.config.getoption("--update-golden")))
+
+
+@pytest.fixture(scope="session")
+def playwright_api() -> Iterator[Any]:
+    """Playwright's sync API, started once for the whole session.
+
+    It cannot be started twice at once in one thread, so every test that drives Chromium
+    (tests/browser's ``browser`` fixture, and the CLI, notebook and packaging tests) takes
+    it from here rather than calling ``sync_playwright()`` itself.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright

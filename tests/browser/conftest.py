@@ -54,7 +54,7 @@ def _unavailable() -> str | None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def browser() -> Iterator[Any]:
+def browser(request: pytest.FixtureRequest) -> Iterator[Any]:
     """Headless Chromium for the whole session.
 
     Autouse, so the check for Chromium comes before any module's (possibly slow) fixtures.
@@ -65,14 +65,12 @@ def browser() -> Iterator[Any]:
     if reason is not None:
         pytest.fail(f"browser tests cannot run: {reason} (or set TRAINBOARD_SKIP_BROWSER=1 "
                     "to skip them)", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+    playwright = request.getfixturevalue("playwright_api")  # one per session (tests/conftest)
+    chromium = playwright.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+    )
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import glob
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -76,8 +77,11 @@ def write_basic(root: Path) -> Path:
     from trainboard import SummaryWriter
 
     for run in (*BASIC_RUNS, "torch"):
-        cls = TorchWriter if run == "torch" else SummaryWriter
-        writer = cls(str(root / run))
+        writer: Any
+        if run == "torch":
+            writer = TorchWriter(str(root / run))
+        else:  # side by side with torch's run: no environment record (an extra text tag)
+            writer = SummaryWriter(str(root / run), capture_environment=False)
         for step in range(BASIC_STEPS):
             wall = wall_time(step)
             writer.add_scalar("loss/train", loss_value(run, step), step, walltime=wall)
@@ -98,7 +102,7 @@ def write_chart(root: Path) -> Path:
     """Run ``big``: ``wave`` (BIG_STEPS points), ``decay`` and ``spiky`` (200 points each)."""
     from trainboard import SummaryWriter
 
-    writer = SummaryWriter(str(root / "big"), max_queue=10_000)
+    writer = SummaryWriter(str(root / "big"), max_queue=10_000, capture_environment=False)
     for step in range(BIG_STEPS):
         wall = wall_time(step)
         writer.add_scalar("wave", wave_value(step), step, walltime=wall)
@@ -124,7 +128,7 @@ def write_corrupt(root: Path) -> Path:
     from trainboard import SummaryWriter
 
     for run in ("good", "garbage", "crc"):
-        writer = SummaryWriter(str(root / run))
+        writer = SummaryWriter(str(root / run), capture_environment=False)
         for step in range(20):
             writer.add_scalar("loss", wave_value(step), step, walltime=wall_time(step))
         writer.close()

@@ -71,7 +71,7 @@ def write_torch(run_dir: Path) -> None:
 @pytest.fixture(scope="module")
 def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardProcess]:
     logdir = tmp_path_factory.mktemp("text")
-    with SummaryWriter(logdir / "ours") as w:
+    with SummaryWriter(logdir / "ours", capture_environment=False) as w:
         for step in STEPS:
             w.add_text("notes", notes(step), step)
         assert w.file_writer is not None

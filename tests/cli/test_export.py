@@ -95,3 +95,82 @@ def test_no_match_and_bad_arguments_fail_clearly(logdir: Path, tmp_path: Path) -
     assert code == 2 and "--out" in output
     code, output = _run("--logdir", str(tmp_path / "missing"))
     assert code == 2 and "does not exist" in output
+
+
+@pytest.fixture
+def rich_logdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    import numpy as np
+
+    from trainboard import SummaryWriter
+
+    monkeypatch.setenv("TRAINBOARD_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "rich"
+    for name, lr in (("a", 0.5), ("b", 0.25)):
+        with SummaryWriter(root / name) as w:
+            w.add_scalar("loss", lr, 0)
+            w.add_histogram("weights", np.arange(4.0), 1)
+            w.add_text("notes", f"hello {name}", 2)
+            w.add_hparams({"lr": lr, "opt": "sgd"}, {"hparam/acc": 1 - lr})
+    return root
+
+
+def test_hparams_table_export(rich_logdir: Path, tmp_path: Path) -> None:
+    code, output = _run("--logdir", str(rich_logdir), "--kind", "hparams")
+    assert code == 0, output
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert [(r["run"], r["lr"], r["opt"], r["hparam/acc"]) for r in rows] == [
+        ("a", "0.5", "sgd", "0.5"), ("b", "0.25", "sgd", "0.75")
+    ]
+    code, output = _run("--logdir", str(rich_logdir), "--kind", "hparams", "--format", "json",
+                        "--run", "b")
+    assert code == 0 and [r["run"] for r in json.loads(output)] == ["b"]
+    code, output = _run("--logdir", str(rich_logdir), "--kind", "hparams", "--tag", "x")
+    assert code == 2 and "--tag does not apply" in output
+
+
+def test_histograms_and_text_export(rich_logdir: Path, tmp_path: Path) -> None:
+    code, output = _run("--logdir", str(rich_logdir), "--kind", "histograms", "--run", "a")
+    assert code == 0, output
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert list(rows[0]) == ["run", "tag", "step", "wall_time", "left", "right", "count"]
+    assert {r["tag"] for r in rows} == {"weights"}
+    assert sum(float(r["count"]) for r in rows) == 4
+    code, output = _run("--logdir", str(rich_logdir), "--kind", "text", "--tag", "notes*",
+                        "--format", "json")
+    assert code == 0, output
+    assert [(r["run"], r["text"]) for r in json.loads(output)] == [
+        ("a", "hello a"), ("b", "hello b")
+    ]
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "h.parquet"
+    code, _ = _run("--logdir", str(rich_logdir), "--kind", "histograms", "--format", "parquet",
+                   "-o", str(out))
+    assert code == 0 and pandas.read_parquet(out)["count"].sum() == 8
+
+
+def test_no_match_prints_the_options_as_typed(logdir: Path) -> None:
+    code, output = _run("--logdir", str(logdir), "--run", "x", "--run", "exp *", "--tag", "y")
+    assert code == 1
+    assert "match --run x --run 'exp *' --tag y" in output
+    assert "[" not in output  # not a Python list
+
+
+def test_progress_bar_only_on_a_terminal_or_when_asked(logdir: Path) -> None:
+    result = CliRunner().invoke(cli, ["export", "--logdir", str(logdir), "--progress"])
+    assert result.exit_code == 0 and "Exporting scalars" in result.stderr
+    result = CliRunner().invoke(cli, ["export", "--logdir", str(logdir)])
+    assert result.exit_code == 0 and "Exporting" not in result.stderr  # not a terminal
+
+
+def test_missing_parquet_writer_names_the_extra(
+    logdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "polars", None)
+    code, output = _run("--logdir", str(logdir), "--format", "parquet",
+                        "-o", str(tmp_path / "x.parquet"))
+    assert code == 1 and "pip install 'trainboard[parquet]'" in output
+    assert "Traceback" not in output

@@ -26,7 +26,7 @@ def _start(step: int) -> Event:
 @pytest.fixture
 def logdir(tmp_path: Path) -> Path:
     root = tmp_path / "logs"
-    with SummaryWriter(root / "train") as w:
+    with SummaryWriter(root / "train", capture_environment=False) as w:
         for step in range(10):
             w.add_scalar("loss", 1.0 / (step + 1), step, walltime=WALL + step)
             w.add_scalar("acc", step / 10, step, walltime=WALL + step)

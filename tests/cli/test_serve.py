@@ -215,3 +215,72 @@ def test_logdir_spec_serves_several_named_logdirs(tmp_path: Path) -> None:
         assert runs["second/run/pair_x"]["parent"] == "second/run"
         card = _get_json(url + "api/scalars?tag=loss&runs=first/run,second/run&width=10")
         assert [s["run"] for s in card["series"]] == ["first/run", "second/run"]  # type: ignore[index]
+
+
+def test_help_shows_the_logdir_option() -> None:
+    result = _run("--help")
+    assert result.returncode == 0
+    options = result.stdout.split("Serve options", 1)[1]
+    for option in ("--logdir DIRECTORY", "--logdir_spec", "--port", "--host"):
+        assert option in options
+
+
+def test_a_logdir_given_as_a_command_suggests_the_logdir_option(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    result = subprocess.run([*TRAINBOARD, "runs"], capture_output=True, text=True, timeout=30,
+                            cwd=tmp_path)
+    assert result.returncode == 2
+    assert "No such command 'runs'" in result.stderr
+    assert "trainboard --logdir runs" in result.stderr
+    result = _run("my logs")  # no such directory: the same advice, quoted for the shell
+    assert result.returncode == 2 and "trainboard --logdir 'my logs'" in result.stderr
+
+
+def test_serving_prints_what_the_first_load_read(logdir: Path) -> None:
+    with _serving("--logdir", str(logdir), "--port", "0", "--no_cache") as (url, proc):
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert re.fullmatch(r"loaded 1 run, \d+ files?, [\d.]+ [kM]?B in \d+\.\d s\n", line), line
+        progress = _get_json(url + "api/progress")
+        assert progress["loaded"] is True and progress["runs"] == 1  # type: ignore[index]
+
+
+def test_first_load_report_rewrites_one_line_then_sums_up() -> None:
+    import io
+    import threading
+
+    from trainboard.cli.serve import format_bytes, progress_line, report_first_load
+    from trainboard.data.provider import LoadProgress
+
+    assert [format_bytes(n) for n in (950, 12_345, 4_100_000, 2 * 10**9)] == [
+        "950 B", "12.3 kB", "4.1 MB", "2.0 GB"
+    ]
+    steps = [
+        LoadProgress(False, True, 0, 0, 0, 0, 0, 0.1),
+        LoadProgress(False, True, 2, 4, 1, 4_000_000, 1_000_000, 0.5),
+        LoadProgress(True, False, 2, 4, 4, 4_000_000, 4_000_000, 1.25),
+    ]
+    assert progress_line(steps[1]) == "loading the logdir: 1/4 files, 1.0 MB/4.0 MB (2 runs)"
+    assert progress_line(steps[2]) == "loaded 2 runs, 4 files, 4.0 MB in 1.2 s"
+
+    class Provider:
+        def __init__(self) -> None:
+            self.calls = 0
+            self.lock = threading.Lock()
+
+        def load_progress(self) -> LoadProgress:
+            with self.lock:
+                self.calls += 1
+                return steps[min(self.calls - 1, 2)]
+
+    out = io.StringIO()
+    thread, _ = report_first_load(Provider(), out, live=True, interval=0.01)  # type: ignore[arg-type]
+    thread.join(5)
+    text = out.getvalue()
+    assert "\rloading the logdir: looking for event files..." in text
+    assert "\rloading the logdir: 1/4 files" in text
+    assert text.endswith("\rloaded 2 runs, 4 files, 4.0 MB in 1.2 s\n")
+    quiet = io.StringIO()  # not a terminal: the summary line alone
+    thread, _ = report_first_load(Provider(), quiet, interval=0.01)  # type: ignore[arg-type]
+    thread.join(5)
+    assert quiet.getvalue() == "loaded 2 runs, 4 files, 4.0 MB in 1.2 s\n"

@@ -81,3 +81,15 @@ def test_iter_records_skips_crc_checks_when_asked() -> None:
     bad = bytearray(SCALAR_RECORD)
     bad[-1] ^= 0xFF
     assert len(list(iter_records(io.BytesIO(bytes(bad)), check_crc=False))) == 1
+
+
+def test_event_file_names_sort_in_creation_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run written by several writers within one second is read in creation order:
+    the counter is zero-padded, so '...9' does not sort after '...10'."""
+    import itertools
+
+    from trainboard.format import event
+
+    monkeypatch.setattr(event, "_file_counter", itertools.count(5))
+    names = [event.event_filename(now=1700000000.0, host="h") for _ in range(12)]
+    assert sorted(names) == names

@@ -213,11 +213,13 @@ class _Page(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.mark.browser
-def test_chromium_shows_the_board_in_the_cells_iframe(executed: dict[str, Any]) -> None:
+def test_chromium_shows_the_board_in_the_cells_iframe(
+    executed: dict[str, Any], request: pytest.FixtureRequest
+) -> None:
     from tests.browser.chromium import CHROMIUM_ARGS, chromium_path
 
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401 - only to skip without Playwright
     except ImportError:
         pytest.skip("needs Playwright (pip install playwright)")
     executable = chromium_path()
@@ -234,20 +236,20 @@ def test_chromium_shows_the_board_in_the_cells_iframe(executed: dict[str, Any]) 
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                # The notebook page on "localhost": the iframe moves to the same name.
-                page.goto(f"http://localhost:{server.server_address[1]}/")
-                board = page.frame_locator("iframe")
-                board.get_by_text("loss").first.wait_for(timeout=60_000)  # the run's scalar
-                src = page.locator("iframe").evaluate("frame => frame.src")
-                assert src == f"http://localhost:{port}/"
-                (frame,) = [f for f in page.frames if f.url == src]
-                assert frame.title() == "trainboard"
-            finally:
-                browser.close()
+        api = request.getfixturevalue("playwright_api")  # one per session
+        browser = api.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            # The notebook page on "localhost": the iframe moves to the same name.
+            page.goto(f"http://localhost:{server.server_address[1]}/")
+            board = page.frame_locator("iframe")
+            board.get_by_text("loss").first.wait_for(timeout=60_000)  # the run's scalar
+            src = page.locator("iframe").evaluate("frame => frame.src")
+            assert src == f"http://localhost:{port}/"
+            (frame,) = [f for f in page.frames if f.url == src]
+            assert frame.title() == "trainboard"
+        finally:
+            browser.close()
     finally:
         server.shutdown()
         server.server_close()

@@ -135,6 +135,7 @@ POINT = {"run": "exp", "step": 4}
 # answers have optional parts).
 CALLS: list[tuple[str, dict[str, Any]]] = [
     ("/api/environment", {}),
+    ("/api/progress", {}),
     ("/api/runs", {}),
     *[("/api/tags", {"kind": kind}) for kind in ("scalars", "images", "graphs", "mesh")],
     ("/api/scalars", {"tag": "loss", "runs": "exp", "width": 100}),
@@ -175,6 +176,7 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
         {"run": "exp", "name": "points:00000", "method": "pca", "wait": 5},
     ),
     ("/api/live/envs", {}),
+    ("/api/runs/notes", {}),
 ]
 
 

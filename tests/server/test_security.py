@@ -214,10 +214,12 @@ def test_trainboards_visdom_client_logs_in_to_a_token_protected_board(tmp_path: 
 
     with running_board(tmp_path, "--token", "s3cret") as board:
         port = urllib.parse.urlsplit(board.url).port
+        assert port is not None
         viz = Visdom(port=port, username="me", password="s3cret", raise_exceptions=True)
         assert viz.text("pushed", win="t", env="exp") == "t"
         assert viz.flush()
-        assert json.loads(viz.get_window_data("t", env="exp"))["content"] == "pushed"
+        data = viz.get_window_data("t", env="exp")
+        assert data is not None and json.loads(data)["content"] == "pushed"
         viz.close_connection()
         refused = Visdom(port=port, username="me", password="wrong", raise_exceptions=False)
         refused.text("lost", win="u", env="exp")

@@ -37,7 +37,7 @@ def text_summary(tag: str, array: Any) -> Summary:
 @pytest.fixture(scope="module")
 def logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("text")
-    with SummaryWriter(root / "ours") as w:
+    with SummaryWriter(root / "ours", capture_environment=False) as w:
         for step in (0, 10, 20):
             w.add_text("notes", f"step {step}\n\n" + MARKDOWN, step)
         w.add_text("notes", "rewritten", 10)  # a step logged twice: the last one counts

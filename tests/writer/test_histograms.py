@@ -91,7 +91,7 @@ def test_bfloat16_is_read_exactly(tmp_path: Path) -> None:
 
 def test_read_back_by_tensorboard(tmp_path: Path) -> None:
     values = [RNG.standard_normal(1000) * (step + 1) for step in range(3)]
-    with SummaryWriter(tmp_path) as w:
+    with SummaryWriter(tmp_path, capture_environment=False) as w:
         for step, v in enumerate(values):
             w.add_histogram("weights/fc", v, step)
         w.add_histogram_raw("raw", 0.5, 3.0, 6, 10.0, 21.5, [1.0, 2.0, 3.0], [1, 2, 3], 7)

@@ -353,3 +353,14 @@ def test_bad_input_raises_and_the_writer_keeps_working(
             call(w)
         w.add_image("after", np.ones((1, 2, 2)), 1)
     assert [v.tag for _, v in summary_values(tmp_path)] == ["before", "after"]
+
+
+def test_channels_last_image_with_default_layout_suggests_hwc(tmp_path: Path) -> None:
+    with SummaryWriter(tmp_path) as w:
+        with pytest.raises(ValueError, match=r"C must be .*pass dataformats='HWC'"):
+            w.add_image("photo", np.zeros((32, 48, 3)))  # H x W x 3, default dataformats 'CHW'
+        with pytest.raises(ValueError, match=r"pass dataformats='NHWC'"):
+            w.add_images("photos", np.zeros((2, 32, 48, 3)))
+        with pytest.raises(ValueError, match=r"C must be 1 \(gray\), 3 \(RGB\) or 4 \(RGBA\)$"):
+            w.add_image("odd", np.zeros((32, 3, 48)))  # no layout fits: no hint
+        w.add_image("photo", np.zeros((32, 48, 3)), dataformats="HWC")

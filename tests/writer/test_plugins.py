@@ -23,7 +23,7 @@ PREDICTIONS = np.array([0.9, 0.2, 0.6, 0.4, 0.7, 0.1, 0.3, 0.05])
 def test_add_text_is_read_by_the_text_plugin(tmp_path: Path) -> None:
     from tensorboard.plugins.text import text_plugin
 
-    with SummaryWriter(tmp_path) as w:
+    with SummaryWriter(tmp_path, capture_environment=False) as w:
         w.add_text("notes", "hello **world**", 3)
         w.add_text("notes", "second ✓", 7, walltime=1234.5)
     tb = tb_plugins(tmp_path)

@@ -15,7 +15,7 @@ from trainboard import SummaryWriter
 
 def test_add_scalar_values_read_back_by_tensorboard(tmp_path: Path) -> None:
     values = [0.5, -2.0, 3, np.float32(1.25), np.float64(7.5), np.array([4.0]), True]
-    with SummaryWriter(tmp_path) as w:
+    with SummaryWriter(tmp_path, capture_environment=False) as w:
         for step, v in enumerate(values):
             w.add_scalar("loss/train", v, step)
     acc = tb_accumulator(tmp_path)

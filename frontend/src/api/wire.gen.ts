@@ -1472,6 +1472,60 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/progress": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** How far the logdir has been read: files and bytes indexed so far; answers at once, also while the first load runs. */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description OK */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["LoadProgress"];
+                    };
+                };
+                /** @description A malformed or missing query parameter. */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An unknown run or tag. */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/projector/coordinates": {
         readonly parameters: {
             readonly query?: never;
@@ -1894,6 +1948,145 @@ export interface paths {
         readonly put?: never;
         readonly post?: never;
         readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/runs/notes": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Every run's note (display name, colour, tags, note, hidden, archived, trash); kept beside the event files, never in them. */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description OK */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["NotesResponse"];
+                    };
+                };
+                /** @description A malformed or missing query parameter. */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An unknown run or tag. */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** Change one run's note; changes.trashed moves the run to the logdir's .trash/ (true) or back (false). 409 when revision is not the note's current one. */
+        readonly put: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": components["schemas"]["NoteUpdate"];
+                };
+            };
+            readonly responses: {
+                /** @description OK */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["RunNoteBody"];
+                    };
+                };
+                /** @description A malformed or missing query parameter. */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An unknown run or tag. */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        readonly post?: never;
+        /** Forget one run's note (a trashed run must be restored first). */
+        readonly delete: {
+            readonly parameters: {
+                readonly query: {
+                    /** @description The run. */
+                    readonly run: string;
+                    /** @description The note's revision the deletion was decided on (409 if it changed). */
+                    readonly revision?: number;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description OK */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["NotesDeleted"];
+                    };
+                };
+                /** @description A malformed or missing query parameter. */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An unknown run or tag. */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         readonly options?: never;
         readonly head?: never;
         readonly patch?: never;
@@ -3232,6 +3425,23 @@ export interface components {
             /** @constant */
             readonly type: "live";
         };
+        /**
+         * @description How far the server has read the logdir (a progress line while a big one loads).
+         *
+         *     ``loaded``: the first read finished. ``files_read``/``files_total`` and
+         *     ``bytes_read``/``bytes_total``: event files and their bytes indexed so far, of those
+         *     found. ``seconds``: how long the first read took (or has taken so far).
+         */
+        readonly LoadProgress: {
+            readonly bytes_read: number;
+            readonly bytes_total: number;
+            readonly files_read: number;
+            readonly files_total: number;
+            readonly loaded: boolean;
+            readonly loading: boolean;
+            readonly runs: number;
+            readonly seconds: number;
+        };
         /** @description Something wrong in an event file, skipped while reading. */
         readonly LoadWarning: {
             readonly count: number;
@@ -3424,6 +3634,33 @@ export interface components {
             readonly device: string;
             readonly memory_bytes: number;
         };
+        /** @description The fields a change sets; the others keep their value. */
+        readonly NoteChanges: {
+            readonly archived?: boolean;
+            readonly color?: string | null;
+            readonly display_name?: string | null;
+            readonly hidden?: boolean;
+            readonly note?: string;
+            readonly tags?: readonly string[];
+            readonly trashed?: boolean;
+        };
+        /**
+         * @description The body of ``PUT /api/runs/notes``. ``revision``: the note's revision the change
+         *     was made from (a 409 when it changed since); left out, the change always applies.
+         */
+        readonly NoteUpdate: {
+            readonly changes: components["schemas"]["NoteChanges"];
+            readonly revision?: number;
+            readonly run: string;
+        };
+        /** @description The answer of ``DELETE /api/runs/notes``: the run whose note was forgotten. */
+        readonly NotesDeleted: {
+            readonly deleted: string;
+        };
+        /** @description Every run with a note (trashed runs included), by run name. */
+        readonly NotesResponse: {
+            readonly notes: readonly components["schemas"]["RunNoteBody"][];
+        };
         /** @description One op's outcome: Visdom's ``reply``, or the ``error`` that left it undone. */
         readonly OpResult: {
             readonly error?: string;
@@ -3532,6 +3769,23 @@ export interface components {
             readonly parent: string | null;
             readonly start_time: number | null;
             readonly sub_run: string | null;
+        };
+        /**
+         * @description One run's note. ``trashed``: the run's directory is in ``<logdir>/.trash/`` (undo
+         *     with ``trashed: false``); ``revision`` counts the note's changes; ``updated`` is the
+         *     Unix time of the latest one.
+         */
+        readonly RunNoteBody: {
+            readonly archived: boolean;
+            readonly color: string | null;
+            readonly display_name: string | null;
+            readonly hidden: boolean;
+            readonly note: string;
+            readonly revision: number;
+            readonly run: string;
+            readonly tags: readonly string[];
+            readonly trashed: boolean;
+            readonly updated: number;
         };
         /** @description Runs appeared, went away, or restarted (``reset``: purged and rewritten). */
         readonly RunsMessage: {

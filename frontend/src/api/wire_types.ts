@@ -14,6 +14,7 @@ export type WireKind = Schemas["Kind"];
 export type WireEnvironment = Schemas["Environment"];
 export type WireRun = Schemas["Run"];
 export type WireWarning = Schemas["LoadWarning"];
+export type WireLoadProgress = Schemas["LoadProgress"];
 export type WireRunsResponse = Schemas["RunsResponse"];
 export type WireTagInfo = Schemas["TagInfo"];
 export type WireTagsResponse = Schemas["TagsResponse"];

@@ -14,6 +14,10 @@ import { LinePlot, linePlotOptions, withAlpha, xExtent, zoomToSelection } from "
 import type { Range } from "./scale_range";
 import { finiteValues, logYDomain, yDomain } from "./scale_range";
 import { nearestIndex } from "./tooltip";
+import type { VectorPlot } from "./export";
+import { linesVector } from "./export";
+import { formatDuration, formatStep, formatValue, formatWallTime } from "./format";
+import { niceTicks } from "./linear_scale";
 
 export interface ChartSeries {
   readonly label: string;
@@ -46,9 +50,19 @@ export interface ChartScales {
 export interface LineChartCallbacks {
   onZoom(xmin: number, xmax: number): void;
   onResetZoom(): void;
+  /** A click on the plot at x (axis units); `extend`: shift held (make a range with the last pick). */
+  onPick?(x: number, extend: boolean): void;
+}
+
+/** A picked x (a step on the step axis), or range of x, marked on the chart. */
+export interface ChartPick {
+  readonly x: number;
+  readonly x2?: number;
 }
 
 const RAW_ALPHA_SMOOTHED = 0.25;
+/** How long a click waits for a second one (a double-click resets the zoom, picking nothing). */
+const DOUBLE_CLICK_MS = 250;
 /** Tick spacings for the relative-time axis, in seconds: round minutes, hours and days. */
 const DURATION_INCREMENTS = [
   1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800,
@@ -63,6 +77,11 @@ export class LineChart {
   /** uPlot series index -> index into this.series. */
   private owner: number[] = [];
   private zoom: Range | null = null;
+  private pick: ChartPick | null = null;
+  private pickTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly marker: HTMLDivElement;
+  /** Where the last press on the plot went down (a click picks only if it did not move). */
+  private press: { x: number; y: number } | null = null;
   /** uPlot asks for the y range on every scale change; sorting for percentiles is not free. */
   private yCache: { key: string; range: uPlot.Range.MinMax } | null = null;
 
@@ -70,6 +89,55 @@ export class LineChart {
     this.config = config;
     this.callbacks = callbacks;
     this.plot = new LinePlot(root, width, (plotWidth) => this.make(plotWidth));
+    this.marker = document.createElement("div");
+    this.marker.dataset.testid = "step-marker";
+  }
+
+  /** The uPlot canvas (export), null before the first draw. */
+  get canvas(): HTMLCanvasElement | null {
+    return this.plot.uplot?.ctx.canvas ?? null;
+  }
+
+  /** The plot area inside the canvas, in CSS pixels (export draws the lines there). */
+  get plotBox(): { left: number; top: number; width: number; height: number } | null {
+    const u = this.plot.uplot;
+    if (!u) return null;
+    const r = devicePixelRatio || 1;
+    return { left: u.bbox.left / r, top: u.bbox.top / r, width: u.bbox.width / r, height: u.bbox.height / r };
+  }
+
+  /** The chart as vectors (lines, axes, grid), null before the first draw. */
+  vector(): VectorPlot | null {
+    const box = this.plotBox;
+    const scales = this.scales;
+    const canvas = this.canvas;
+    if (!box || !scales || !canvas) return null;
+    const xaxis = this.config.xaxis;
+    return linesVector(
+      {
+        width: canvas.width / (devicePixelRatio || 1),
+        height: canvas.height / (devicePixelRatio || 1),
+        box,
+        x: scales.x,
+        y: scales.y,
+        logY: scales.logY,
+        theme: this.config.theme,
+        lines: this.series.flatMap((s) => {
+          const raw = { xs: s.xs, ys: s.raw, color: s.smoothed ? withAlpha(s.color, RAW_ALPHA_SMOOTHED) : s.color, width: 1 };
+          return s.smoothed ? [raw, { xs: s.xs, ys: s.smoothed, color: s.color, width: 1.5 }] : [raw];
+        }),
+        xLabel: (v) => (xaxis === "step" ? formatStep(v) : xaxis === "relative" ? formatDuration(v) : formatWallTime(v)),
+        yLabel: formatValue,
+      },
+      niceTicks,
+    );
+  }
+
+  /** Marks `pick` on the plot (null: none). */
+  setPick(pick: ChartPick | null): void {
+    this.pick = pick;
+    const u = this.plot.uplot;
+    if (u) this.placeMarker(u);
   }
 
   /** Width in CSS pixels of the plotting area (what the server downsamples to). */
@@ -105,6 +173,7 @@ export class LineChart {
   }
 
   destroy(): void {
+    if (this.pickTimer !== null) clearTimeout(this.pickTimer);
     this.plot.destroy();
   }
 
@@ -150,6 +219,8 @@ export class LineChart {
       hooks: {
         setSelect: [(u: uPlot) => this.onSelect(u)],
         setCursor: [(u: uPlot) => this.plot.tooltip.follow(u, this.series, this.config.xaxis)],
+        ready: [(u: uPlot) => this.bindPick(u)],
+        draw: [(u: uPlot) => this.placeMarker(u)],
       },
       onDoubleClick: () => this.resetZoom(),
     });
@@ -183,6 +254,38 @@ export class LineChart {
   private onSelect(u: uPlot): void {
     const range = zoomToSelection(u, (zoom) => (this.zoom = zoom));
     if (range) this.callbacks.onZoom(range[0], range[1]);
+  }
+
+  private bindPick(u: uPlot): void {
+    u.over.append(this.marker);
+    u.over.addEventListener("mousedown", (event) => (this.press = { x: event.clientX, y: event.clientY }));
+    u.over.addEventListener("click", (event) => {
+      const press = this.press;
+      this.press = null;
+      if (this.pickTimer !== null) clearTimeout(this.pickTimer);
+      this.pickTimer = null;
+      // A double-click resets the zoom: it picks nothing (so a click waits to see if a second follows).
+      if (event.detail > 1 || !press || Math.abs(event.clientX - press.x) > 2 || Math.abs(event.clientY - press.y) > 2) return;
+      const x = u.posToVal(event.clientX - u.over.getBoundingClientRect().left, "x");
+      const extend = event.shiftKey;
+      this.pickTimer = setTimeout(() => {
+        this.pickTimer = null;
+        this.callbacks.onPick?.(x, extend);
+      }, DOUBLE_CLICK_MS);
+    });
+  }
+
+  private placeMarker(u: uPlot): void {
+    const pick = this.pick;
+    this.marker.hidden = pick === null;
+    if (!pick) return;
+    const a = u.valToPos(pick.x, "x");
+    const b = pick.x2 === undefined ? a : u.valToPos(pick.x2, "x");
+    const left = Math.min(a, b);
+    this.marker.className = pick.x2 === undefined ? "tb-step-marker" : "tb-step-band";
+    this.marker.style.left = `${left}px`;
+    this.marker.style.width = pick.x2 === undefined ? "0" : `${Math.max(1, Math.abs(b - a))}px`;
+    this.marker.style.height = `${u.over.clientHeight || u.bbox.height / (devicePixelRatio || 1)}px`;
   }
 
   private resetZoom(): void {

@@ -1,9 +1,16 @@
 // The hover tooltip of a line chart: for every drawn run, the point nearest the cursor's x
 // (found by binary search in that run's own columns) with its smoothed and raw value, step and
-// time.
+// time. The settings pane (core/settings.ts) chooses the order of the rows (as drawn, by
+// value, nearest the cursor first, or by run name), how many are shown (the rest are counted
+// in a last line) and whether the time since the run's start is shown whatever the x axis.
+//
+// Hooks: chart-tooltip (data-sort, data-rows: rows shown), its rows tooltip-row (data-run),
+// tooltip-more (the count of rows left out).
 
 import type uPlot from "uplot";
 import type { XAxis } from "../api/client";
+import type { TooltipSort } from "../core/settings";
+import { appSettings } from "../core/settings";
 import { formatDuration, formatValue, formatWallTime } from "./format";
 import type { ChartSeries } from "./line_chart";
 
@@ -24,6 +31,8 @@ export function nearestIndex(xs: ArrayLike<number>, x: number): number {
 
 export interface TooltipRow {
   readonly run: string;
+  /** The point's x, in the axis' units. */
+  readonly x: number;
   readonly color: string;
   readonly step: number;
   readonly wallTime: number;
@@ -40,6 +49,7 @@ export function tooltipRows(series: readonly ChartSeries[], x: number): TooltipR
     const wallTime = s.wallTimes[i] as number;
     rows.push({
       run: s.label,
+      x: s.xs[i] as number,
       color: s.color,
       step: s.steps[i] as number,
       wallTime,
@@ -49,6 +59,48 @@ export function tooltipRows(series: readonly ChartSeries[], x: number): TooltipR
     });
   }
   return rows;
+}
+
+/** The value a row's line is drawn at (smoothed when smoothing is on). */
+export function shownValue(row: TooltipRow): number {
+  return row.smoothed ?? row.value;
+}
+
+/**
+ * `rows` in the order `sort` asks: "default" as given (the drawing order), "value" largest
+ * first (NaN last), "name" by run name, "nearest" by `distance` (pixels from the cursor),
+ * nearest first. Stable: ties keep the given order.
+ */
+export function sortTooltipRows(rows: readonly TooltipRow[], sort: TooltipSort, distance?: (row: TooltipRow) => number): TooltipRow[] {
+  const out = [...rows];
+  if (sort === "value") {
+    const key = (row: TooltipRow): number => (Number.isNaN(shownValue(row)) ? -Infinity : shownValue(row));
+    out.sort((a, b) => key(b) - key(a));
+  } else if (sort === "name") {
+    out.sort((a, b) => (a.run < b.run ? -1 : a.run > b.run ? 1 : 0));
+  } else if (sort === "nearest" && distance) {
+    const d = new Map(out.map((row) => [row, distance(row)]));
+    const key = (row: TooltipRow): number => {
+      const v = d.get(row) as number;
+      return Number.isFinite(v) ? v : Infinity;
+    };
+    out.sort((a, b) => key(a) - key(b));
+  }
+  return out;
+}
+
+export interface TooltipOptions {
+  readonly sort: TooltipSort;
+  /** Most rows shown (0: all). */
+  readonly limit: number;
+  /** A "Relative" column whatever the x axis. */
+  readonly relative: boolean;
+}
+
+/** The tooltip options of the settings pane. */
+export function tooltipOptions(): TooltipOptions {
+  const s = appSettings().value;
+  return { sort: s.tooltipSort, limit: s.tooltipLimit, relative: s.tooltipRelative };
 }
 
 function cell(text: string, className?: string): HTMLTableCellElement {
@@ -72,23 +124,31 @@ export class Tooltip {
     parent.append(this.element);
   }
 
-  /** Shows `rows` beside the cursor at (left, top), inside a container `width` px wide. */
-  show(rows: readonly TooltipRow[], xaxis: XAxis, left: number, top: number, width: number): void {
+  /**
+   * Shows `rows` (already in order) beside the cursor at (left, top), inside a container
+   * `width` px wide, keeping `options.limit` of them.
+   */
+  show(rows: readonly TooltipRow[], xaxis: XAxis, left: number, top: number, width: number, options: TooltipOptions = { sort: "default", limit: 0, relative: false }): void {
     if (rows.length === 0) {
       this.hide();
       return;
     }
+    const kept = options.limit > 0 ? rows.slice(0, options.limit) : rows;
     const smoothing = rows.some((r) => r.smoothed !== null);
+    const wall = xaxis === "wall";
+    const relative = !wall || options.relative;
     const table = document.createElement("table");
     const head = table.createTHead().insertRow();
-    for (const title of ["", "Run", ...(smoothing ? ["Smoothed"] : []), "Value", "Step", xaxis === "wall" ? "Time" : "Relative"]) {
+    for (const title of ["", "Run", ...(smoothing ? ["Smoothed"] : []), "Value", "Step", ...(wall ? ["Time"] : []), ...(relative ? ["Relative"] : [])]) {
       const th = document.createElement("th");
       th.textContent = title;
       head.append(th);
     }
     const body = table.createTBody();
-    for (const row of rows) {
+    for (const row of kept) {
       const tr = body.insertRow();
+      tr.dataset.testid = "tooltip-row";
+      tr.dataset.run = row.run;
       const swatch = cell("", "tb-swatch-cell");
       const dot = document.createElement("span");
       dot.className = "tb-swatch";
@@ -97,9 +157,20 @@ export class Tooltip {
       tr.append(swatch, cell(row.run, "tb-run-cell"));
       if (smoothing) tr.append(cell(row.smoothed === null ? "" : formatValue(row.smoothed)));
       tr.append(cell(formatValue(row.value)), cell(String(row.step)));
-      tr.append(cell(xaxis === "wall" ? formatWallTime(row.wallTime) : formatDuration(row.relative)));
+      if (wall) tr.append(cell(formatWallTime(row.wallTime)));
+      if (relative) tr.append(cell(formatDuration(row.relative)));
     }
-    this.element.replaceChildren(table);
+    const parts: HTMLElement[] = [table];
+    if (kept.length < rows.length) {
+      const more = document.createElement("div");
+      more.className = "tb-tooltip-more";
+      more.dataset.testid = "tooltip-more";
+      more.textContent = `+${rows.length - kept.length} more`;
+      parts.push(more);
+    }
+    this.element.dataset.sort = options.sort;
+    this.element.dataset.rows = String(kept.length);
+    this.element.replaceChildren(...parts);
     this.element.hidden = false;
     // Right of the cursor when it fits, else left of it, else against the container's edge.
     const own = this.element.offsetWidth;
@@ -116,10 +187,12 @@ export class Tooltip {
       this.hide();
       return;
     }
-    const rows = tooltipRows(series, u.posToVal(left, "x"));
+    const options = tooltipOptions();
+    const distance = (row: TooltipRow): number => Math.hypot(u.valToPos(row.x, "x") - left, u.valToPos(shownValue(row), "y") - top);
+    const rows = sortTooltipRows(tooltipRows(series, u.posToVal(left, "x")), options.sort, distance);
     const plotLeft = u.bbox.left / devicePixelRatio;
     const plotTop = u.bbox.top / devicePixelRatio;
-    this.show(rows, xaxis, plotLeft + left, plotTop + top, this.parent.clientWidth || u.width);
+    this.show(rows, xaxis, plotLeft + left, plotTop + top, this.parent.clientWidth || u.width, options);
   }
 
   hide(): void {

@@ -197,3 +197,30 @@ type SelectionState = Pick<AppState, "runFilter" | "hiddenRuns" | "tagFilter">;
 export function selectionChanged(next: SelectionState, previous: SelectionState): boolean {
   return next.runFilter !== previous.runFilter || next.hiddenRuns !== previous.hiddenRuns || next.tagFilter !== previous.tagFilter;
 }
+
+/** The CSS variable the card grids' column width comes from (components/workbench.css). */
+export const CARD_WIDTH_VARIABLE = "--tb-card-width";
+/** The card width when none is set, and the range a setting may choose from, in CSS pixels. */
+export const CARD_WIDTH = { default: 420, min: 240, max: 1600 } as const;
+
+/**
+ * Sets the width every card grid lays its columns out at (null: the default), clamped to
+ * CARD_WIDTH, then lets the charts redraw at their new size (a window resize event); returns
+ * the width set.
+ */
+export function setCardWidth(px: number | null, root: HTMLElement = document.documentElement): number {
+  const width = px === null || !Number.isFinite(px) ? CARD_WIDTH.default : Math.round(Math.min(CARD_WIDTH.max, Math.max(CARD_WIDTH.min, px)));
+  const value = `${width}px`;
+  if (root.style.getPropertyValue(CARD_WIDTH_VARIABLE) !== value) {
+    if (width === CARD_WIDTH.default) root.style.removeProperty(CARD_WIDTH_VARIABLE);
+    else root.style.setProperty(CARD_WIDTH_VARIABLE, value);
+    window.dispatchEvent(new Event("resize"));
+  }
+  return width;
+}
+
+/** The card width set now, in CSS pixels. */
+export function cardWidth(root: HTMLElement = document.documentElement): number {
+  const value = parseFloat(root.style.getPropertyValue(CARD_WIDTH_VARIABLE));
+  return Number.isFinite(value) ? value : CARD_WIDTH.default;
+}

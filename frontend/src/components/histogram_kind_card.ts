@@ -7,6 +7,7 @@
 
 import { Card } from "./card";
 import type { CardLoadResult } from "./card";
+import type { ChartPicture } from "../charts/export";
 import type { DashboardContext } from "../core/dashboard";
 import type { CardSpec, KindCard } from "./histogram_kind_dashboard";
 
@@ -21,6 +22,8 @@ export interface StepSeries {
 /** What a card needs of its chart. */
 export interface KindChart {
   readonly element: HTMLElement;
+  /** The canvas drawn on (export), if any. */
+  readonly canvas?: HTMLCanvasElement;
 }
 
 /** The fields every card's debug() starts with. */
@@ -50,7 +53,25 @@ export abstract class HistogramKindCard<T extends StepSeries, H extends KindChar
       visibility: context.visibility,
       queue: context.queue,
       load: (signal) => this.load(signal),
+      actions: {
+        pin: { ref: { dashboard: context.info.id, key: spec.key, tag: spec.tag, run: spec.run }, pins: context.pins },
+        picture: () => this.picture(),
+        resized: () => this.redraw(),
+      },
     });
+  }
+
+  /** The chart with its title and the run as legend, for export; null before it is drawn. */
+  picture(): ChartPicture | null {
+    const canvas = this.chart?.canvas;
+    if (!canvas || !this.series) return null;
+    return {
+      title: this.spec.tag,
+      subtitle: this.spec.run,
+      theme: this.context.theme(),
+      canvas,
+      legend: [{ label: this.spec.run, color: this.context.color(this.spec.run) }],
+    };
   }
 
   get element(): HTMLElement {

@@ -14,7 +14,7 @@ import { compareRunTags, runTagKey, runTagSpecs } from "./card_grid";
 import type { CardLayout, RunsChange } from "./indexed_cards";
 import { IndexedCardsDashboard } from "./indexed_cards";
 import { groupByPrefix } from "./tag_groups";
-import type { DashboardContext } from "../core/dashboard";
+import type { CardRef, DashboardContext } from "../core/dashboard";
 import { runsWithKind } from "../core/dashboard";
 import { DebouncedCalls, h } from "../core/dom";
 import type { AppState } from "../core/url_state";
@@ -84,6 +84,18 @@ export abstract class HistogramKindDashboard<C extends KindCard, V extends strin
     return this.cards.get(runTagKey(run, tag));
   }
 
+  protected override specOf(ref: CardRef): CardSpec | null {
+    return ref.run === null ? null : { key: runTagKey(ref.run, ref.tag), run: ref.run, tag: ref.tag };
+  }
+
+  protected override resizeCard(card: C): void {
+    card.redraw();
+  }
+
+  protected override linkedStepChanged(): void {
+    this.redrawAll();
+  }
+
   /** Tag loads and debounced refetches not started yet (card fetches count in the queue). */
   override get pending(): number {
     return this.calls.pending + super.pending;
@@ -118,11 +130,11 @@ export abstract class HistogramKindDashboard<C extends KindCard, V extends strin
 
   protected runsChanged(change: RunsChange): void {
     const names = new Set([...change.reset, ...change.removed]);
-    for (const card of this.cards.values()) if (names.has(card.spec.run)) card.invalidate();
+    for (const card of this.allCards) if (names.has(card.spec.run)) card.invalidate();
   }
 
   protected refreshCards(): void {
-    for (const card of this.cards.values()) card.invalidate();
+    for (const card of this.allCards) card.invalidate();
   }
 
   protected pointsArrived(updates: readonly PointsUpdate[]): void {
@@ -136,11 +148,11 @@ export abstract class HistogramKindDashboard<C extends KindCard, V extends strin
   }
 
   private redrawAll(): void {
-    for (const card of this.cards.values()) card.redraw();
+    for (const card of this.allCards) card.redraw();
   }
 
   private flushTouched(): void {
-    for (const key of this.touched) this.cards.get(key)?.invalidate();
+    for (const key of this.touched) for (const card of this.cardsWithKey(key)) card.invalidate();
     this.touched.clear();
   }
 }

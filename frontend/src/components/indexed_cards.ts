@@ -11,10 +11,11 @@
 // <id>-empty, and the tag-group hooks of tag_groups.ts.
 
 import type { Kind, LiveMessage, PointsUpdate, RunsInfo } from "../api/client";
-import type { DashboardContext } from "../core/dashboard";
+import type { CardRef, DashboardContext, RenderedCard } from "../core/dashboard";
 import { DashboardBase } from "../core/dashboard";
 import { h } from "../core/dom";
 import { LatestLoad } from "../core/latest_load";
+import { linkedStep, linkedStepChanged } from "../core/linked_step";
 import type { AppState } from "../core/url_state";
 import type { GridCard, GridGroup, GridSpec } from "./card_grid";
 import { CardGrid, emptyMessage, selectionChanged } from "./card_grid";
@@ -55,6 +56,8 @@ export abstract class IndexedCardsDashboard<I, S extends GridSpec, C extends Gri
   protected readonly grid: CardGrid<S, C>;
   protected readonly index: LatestLoad<I>;
   private readonly tagFilter: TagFilterInput;
+  /** Cards made for elsewhere (pinned, the "all" view), with their keys. */
+  private readonly outside = new Map<C, string>();
 
   constructor(context: DashboardContext, options: IndexedCardsOptions<I>) {
     super(context);
@@ -84,9 +87,55 @@ export abstract class IndexedCardsDashboard<I, S extends GridSpec, C extends Gri
   /** A kept card's spec for this rebuild; default: nothing to do. */
   protected updateCard(_card: C, _spec: S): void {}
 
-  /** The cards shown, by key. */
+  /** The spec of the card `ref` names (made outside the grid); null: none (the default). */
+  protected specOf(_ref: CardRef): S | null {
+    return null;
+  }
+
+  /** The card's space changed; default: nothing to do. */
+  protected resizeCard(_card: C): void {}
+
+  /** The linked step changed (core/linked_step.ts); default: nothing to do. */
+  protected linkedStepChanged(_step: number | null): void {}
+
+  /** The linked step now, or null. */
+  protected get linkedStep(): number | null {
+    return linkedStep(this.context.state());
+  }
+
+  /** The grid's cards, by key. */
   protected get cards(): ReadonlyMap<string, C> {
     return this.grid.cards;
+  }
+
+  /** Every card this dashboard keeps up to date: the grid's, then those made for elsewhere. */
+  protected get allCards(): C[] {
+    return [...this.grid.cards.values(), ...this.outside.keys()];
+  }
+
+  /** The cards (grid and elsewhere) of spec key `key`. */
+  protected cardsWithKey(key: string): C[] {
+    const found: C[] = [];
+    const own = this.grid.cards.get(key);
+    if (own) found.push(own);
+    for (const [card, k] of this.outside) if (k === key) found.push(card);
+    return found;
+  }
+
+  renderCard(ref: CardRef): RenderedCard | null {
+    if (ref.dashboard !== this.context.info.id) return null;
+    const spec = this.specOf(ref);
+    if (!spec) return null;
+    const card = this.createCard(spec);
+    this.outside.set(card, spec.key);
+    return {
+      element: card.element,
+      resize: () => this.resizeCard(card),
+      destroy: () => {
+        this.outside.delete(card);
+        card.destroy();
+      },
+    };
   }
 
   /** Loads the index; subclasses call it once their own fields are set. */
@@ -105,6 +154,7 @@ export abstract class IndexedCardsDashboard<I, S extends GridSpec, C extends Gri
   override stateChanged(next: AppState, previous: AppState): void {
     this.tagFilter.show(next.tagFilter);
     if (selectionChanged(next, previous)) this.rebuild();
+    if (linkedStepChanged(next, previous)) this.linkedStepChanged(linkedStep(next));
   }
 
   override onLive(message: LiveMessage): void {
@@ -125,6 +175,8 @@ export abstract class IndexedCardsDashboard<I, S extends GridSpec, C extends Gri
 
   override destroy(): void {
     this.grid.destroy();
+    for (const card of this.outside.keys()) card.destroy();
+    this.outside.clear();
   }
 
   private rebuild(): void {

@@ -14,9 +14,10 @@ import { compareRunTags, runTagKey, runTagSpecs } from "./card_grid";
 import type { CardLayout, RunsChange } from "./indexed_cards";
 import { IndexedCardsDashboard } from "./indexed_cards";
 import { groupByPrefix } from "./tag_groups";
-import type { DashboardContext } from "../core/dashboard";
+import type { CardRef, DashboardContext } from "../core/dashboard";
 import { runsWithKind } from "../core/dashboard";
 import type { MediaTagInfo, MediaTags } from "../api/images";
+import type { CardActionOptions } from "./card";
 
 /** `key` (`run \0 tag`) identifies the card across rebuilds. */
 export type MediaCardSpec = RunTagSpec;
@@ -30,6 +31,8 @@ export interface MediaCard {
   destroy(): void;
   /** What tests see of the card (plain JSON data). */
   debug(): Record<string, unknown>;
+  /** Shows the linked step (or the last one before it); null: stays where it is. */
+  followStep(step: number | null): void;
 }
 
 export abstract class MediaDashboard<C extends MediaCard> extends IndexedCardsDashboard<MediaTags, MediaCardSpec, C> {
@@ -46,7 +49,21 @@ export abstract class MediaDashboard<C extends MediaCard> extends IndexedCardsDa
   protected abstract noDataMessage(tags: MediaTags): string;
 
   override themeChanged(): void {
-    for (const card of this.cards.values()) card.themeChanged();
+    for (const card of this.allCards) card.themeChanged();
+  }
+
+  /** The header buttons of a card of `spec` (pin). */
+  protected cardActions(spec: MediaCardSpec): CardActionOptions {
+    const ref: CardRef = { dashboard: this.context.info.id, key: spec.key, tag: spec.tag, run: spec.run };
+    return { pin: { ref, pins: this.context.pins } };
+  }
+
+  protected override specOf(ref: CardRef): MediaCardSpec | null {
+    return ref.run === null ? null : { key: runTagKey(ref.run, ref.tag), run: ref.run, tag: ref.tag };
+  }
+
+  protected override linkedStepChanged(step: number | null): void {
+    for (const card of this.allCards) card.followStep(step);
   }
 
   debug(): { cards: Record<string, unknown>[] } {
@@ -63,18 +80,18 @@ export abstract class MediaDashboard<C extends MediaCard> extends IndexedCardsDa
 
   protected runsChanged(change: RunsChange): void {
     const reset = new Set(change.reset);
-    for (const card of this.cards.values()) if (reset.has(card.spec.run)) card.dataChanged(true);
+    for (const card of this.allCards) if (reset.has(card.spec.run)) card.dataChanged(true);
   }
 
   protected refreshCards(): void {
-    for (const card of this.cards.values()) card.dataChanged(true);
+    for (const card of this.allCards) card.dataChanged(true);
   }
 
   protected pointsArrived(updates: readonly PointsUpdate[]): void {
     let unknown = false;
     for (const update of updates) {
       if (!this.index.value?.get(update.run)?.get(update.tag)) unknown = true;
-      this.cards.get(runTagKey(update.run, update.tag))?.dataChanged(false);
+      for (const card of this.cardsWithKey(runTagKey(update.run, update.tag))) card.dataChanged(false);
     }
     if (unknown) this.index.reloadSoon();
   }

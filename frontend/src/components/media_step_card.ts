@@ -9,7 +9,7 @@
 // sample-slider / sample-value.
 
 import type { ApiClient } from "../api/client";
-import type { CardLoadResult } from "./card";
+import type { CardActionOptions, CardLoadResult } from "./card";
 import { Card } from "./card";
 import { StepSlider } from "./step_slider";
 import { h } from "../core/dom";
@@ -24,6 +24,10 @@ export interface StepCardEnv {
   readonly queue: FetchQueue;
   readonly visibility: VisibilityTracker;
   color(run: string): string;
+  /** The header buttons (pin) of this card. */
+  readonly actions?: CardActionOptions;
+  /** The linked step the card follows (core/linked_step.ts), or null. */
+  linkedStep?(): number | null;
 }
 
 export interface StepCardOptions {
@@ -89,6 +93,7 @@ export abstract class StepCard implements MediaCard {
       visibility: env.visibility,
       queue: env.queue,
       load: (signal) => this.load(signal),
+      ...(env.actions ? { actions: env.actions } : {}),
     });
     this.element = this.card.element;
     this.swatch = h("span", { class: "tb-swatch", "aria-hidden": "true" });
@@ -103,6 +108,12 @@ export abstract class StepCard implements MediaCard {
   protected abstract clear(): void;
   /** The subclass's fields for debug(). */
   protected abstract debugExtra(): Record<string, unknown>;
+
+  followStep(step: number | null): void {
+    if (step === null || this.listing === null) return;
+    const before = this.slider.step;
+    if (this.slider.setStep(step) !== before) this.card.invalidate();
+  }
 
   dataChanged(reset: boolean): void {
     this.listingStale = true;
@@ -156,8 +167,11 @@ export abstract class StepCard implements MediaCard {
       this.listingStale = false;
       const listing = await fetchListing(this.env.client, this.options.base, this.spec.run, this.spec.tag, signal);
       throwIfAborted(signal);
+      const first = this.listing === null;
       this.listing = listing;
       this.slider.setSteps(listing.points);
+      const linked = first ? (this.env.linkedStep?.() ?? null) : null;
+      if (linked !== null) this.slider.setStep(linked);
       this.element.dataset.steps = String(listing.points.length);
     }
     const point = this.chosenPoint();

@@ -1,7 +1,8 @@
 // The scalar chart settings that Scalars and Custom scalars share (Custom scalars' charts
 // follow the Scalars settings): their URL parameters (smoothing, smoothing_kind, xaxis, log,
 // outliers; registered here, see src/core/url_params.ts), the settings bar, and what a change
-// means for the cards.
+// means for the cards. The defaults of smoothing, its kind, the x axis and outliers are the
+// settings pane's (src/core/settings.ts, localStorage); a value in the URL wins over them.
 //
 // Hooks: smoothing-slider, smoothing-value, smoothing-kind, xaxis-select, log-y-toggle,
 // ignore-outliers-toggle, tag-filter (src/components/tag_groups.ts, as are the tag groups).
@@ -11,7 +12,8 @@ import { TagFilterInput } from "./tag_groups";
 import type { DashboardContext } from "../core/dashboard";
 import { h } from "../core/dom";
 import type { Theme } from "../core/theme";
-import { choiceParam, flagParam, numberParam, readUrlParams, registerUrlParams, urlParamsPatch } from "../core/url_params";
+import { appSettings } from "../core/settings";
+import { choiceParam, flagParam, numberParam, readUrlParams, registerUrlParams, urlParamsPatch, withDefault } from "../core/url_params";
 import type { AppState } from "../core/url_state";
 import type { SeriesView } from "../charts/scalar_series";
 import { DEFAULT_SMOOTHING, MAX_SMOOTHING } from "../charts/smoothing";
@@ -23,11 +25,11 @@ export interface ScalarSettings extends SeriesView {
 
 /** The settings' URL parameters; `window.__trainboard.state()` shows them by these keys. */
 export const SCALAR_SETTINGS = registerUrlParams<ScalarSettings>({
-  smoothing: numberParam("smoothing", DEFAULT_SMOOTHING, 0, MAX_SMOOTHING),
-  smoothingKind: choiceParam<SmoothingKind>("smoothing_kind", ["ema", "time_ema"]),
-  xaxis: choiceParam<XAxis>("xaxis", ["step", "relative", "wall"]),
+  smoothing: withDefault(numberParam("smoothing", DEFAULT_SMOOTHING, 0, MAX_SMOOTHING), () => appSettings().value.smoothing),
+  smoothingKind: withDefault(choiceParam<SmoothingKind>("smoothing_kind", ["ema", "time_ema"]), () => appSettings().value.smoothingKind),
+  xaxis: withDefault(choiceParam<XAxis>("xaxis", ["step", "relative", "wall"]), () => appSettings().value.xaxis),
   logY: flagParam("log", false),
-  ignoreOutliers: flagParam("outliers", true),
+  ignoreOutliers: withDefault(flagParam("outliers", true), () => appSettings().value.ignoreOutliers),
 });
 
 /** The settings in `state`'s URL parameters. */

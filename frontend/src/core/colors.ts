@@ -6,8 +6,14 @@
 // of start time (then name), so a run that appears later never takes the colour of one already
 // shown, and the same logdir always gets the same colours. Once every slot is taken, colours
 // repeat by hash.
+//
+// Two choices of the user change that (RunColorStore keeps them in localStorage): a colour
+// picked for a run (the same in both themes), and a regex whose match groups runs: runs whose
+// first capture group (the whole match when the regex has none) is equal share one slot,
+// placed as a run named by that text would be; runs it does not match keep their own.
 
 import type { Theme } from "./theme";
+import { JsonEntry } from "./settings";
 
 const TIER = 10;
 const LIGHT = [
@@ -52,16 +58,57 @@ export function colorSource(run: ColorableRun, byName: ReadonlyMap<string, Color
   return parent && !parent.kinds?.has("hparams") ? parent.name : run.name;
 }
 
-/** Palette slot per run name (runs drawn in another run's colour share its slot). */
-export function assignColorSlots(runs: readonly ColorableRun[]): Map<string, number> {
+/**
+ * The text grouping `name` under the regex `groupBy` (its first capture group, or the whole
+ * match without groups), or null when the regex does not match.
+ */
+export function colorGroup(name: string, groupBy: RegExp | null): string | null {
+  if (!groupBy) return null;
+  const match = groupBy.exec(name);
+  if (!match) return null;
+  return match.length > 1 ? (match[1] ?? "") : match[0];
+}
+
+/** The grouping regex of `text` ("" or a malformed one: null; case-sensitive, as run names are). */
+export function compileGroupRegex(text: string): RegExp | null {
+  if (!text) return null;
+  try {
+    return new RegExp(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Palette slot per run name (runs drawn in another run's colour share its slot; with
+ * `groupBy`, the runs of one colour group share the group's slot).
+ */
+export function assignColorSlots(runs: readonly ColorableRun[], groupBy: RegExp | null = null): Map<string, number> {
   const byName = new Map(runs.map((run) => [run.name, run]));
-  const sharing = runs.filter((run) => colorSource(run, byName) !== run.name);
-  const slots = ownColorSlots(runs.filter((run) => colorSource(run, byName) === run.name));
-  for (const run of sharing) slots.set(run.name, slots.get(colorSource(run, byName)) as number);
+  const own = runs.filter((run) => colorSource(run, byName) === run.name);
+  // What takes a slot: a group ("\u0001" + its text, apart from run names) or a run.
+  const identity = new Map<string, string>();
+  const holders = new Map<string, { name: string; startTime: number | null }>();
+  for (const run of own) {
+    const group = colorGroup(run.name, groupBy);
+    const id = group === null ? run.name : `\u0001${group}`;
+    identity.set(run.name, id);
+    const holder = holders.get(id);
+    const start = run.startTime ?? Infinity;
+    if (!holder) holders.set(id, { name: group ?? run.name, startTime: run.startTime });
+    else if (start < (holder.startTime ?? Infinity)) holder.startTime = run.startTime;
+  }
+  const byId = ownColorSlots([...holders.entries()].map(([id, holder]) => ({ ...holder, id })));
+  const slots = new Map<string, number>();
+  for (const run of own) slots.set(run.name, byId.get(identity.get(run.name) as string) as number);
+  for (const run of runs) {
+    if (!slots.has(run.name)) slots.set(run.name, slots.get(colorSource(run, byName)) as number);
+  }
   return slots;
 }
 
-function ownColorSlots(runs: readonly ColorableRun[]): Map<string, number> {
+/** Slots of `holders` by id, placed by name (hash) in order of start time, then name. */
+function ownColorSlots(runs: readonly { id: string; name: string; startTime: number | null }[]): Map<string, number> {
   const ordered = [...runs].sort((a, b) => {
     const ta = a.startTime ?? Infinity;
     const tb = b.startTime ?? Infinity;
@@ -80,7 +127,7 @@ function ownColorSlots(runs: readonly ColorableRun[]): Map<string, number> {
       while (taken.has(slot)) slot = base + ((slot - base + 1) % TIER);
       taken.add(slot);
     }
-    slots.set(run.name, slot);
+    slots.set(run.id, slot);
   }
   return slots;
 }
@@ -90,15 +137,81 @@ export function slotColor(slot: number, theme: Theme): string {
   return palette[((slot % PALETTE_SIZE) + PALETTE_SIZE) % PALETTE_SIZE] as string;
 }
 
+/** What the user chose: colours picked per run (#rrggbb), and the grouping regex ("" for none). */
+export interface RunColorPrefs {
+  readonly picked: Readonly<Record<string, string>>;
+  readonly groupBy: string;
+}
+
+export const NO_COLOR_PREFS: RunColorPrefs = { picked: {}, groupBy: "" };
+export const RUN_COLORS_KEY = "trainboard.runColors";
+const HEX_COLOR = /^#[0-9a-f]{6}$/i;
+
+/** `raw` (parsed JSON of any shape) as RunColorPrefs, dropping what is malformed. */
+export function sanitizeColorPrefs(raw: unknown): RunColorPrefs {
+  const r = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  const picked: Record<string, string> = {};
+  if (typeof r.picked === "object" && r.picked !== null) {
+    for (const [run, color] of Object.entries(r.picked as Record<string, unknown>)) {
+      if (typeof color === "string" && HEX_COLOR.test(color)) picked[run] = color.toLowerCase();
+    }
+  }
+  return { picked, groupBy: typeof r.groupBy === "string" ? r.groupBy : "" };
+}
+
+/** The run colour choices, kept in localStorage (`storage`). */
+export class RunColorStore {
+  private current: RunColorPrefs;
+  private readonly entry: JsonEntry;
+
+  constructor(storage: Storage | null) {
+    this.entry = new JsonEntry(storage, RUN_COLORS_KEY);
+    this.current = sanitizeColorPrefs(this.entry.read());
+  }
+
+  get value(): RunColorPrefs {
+    return this.current;
+  }
+
+  /** Saves `prefs` (checked as on reading) and gives what was saved. */
+  save(prefs: RunColorPrefs): RunColorPrefs {
+    this.current = sanitizeColorPrefs(prefs);
+    this.entry.write(this.current);
+    return this.current;
+  }
+}
+
 /** Colours for a set of runs; a run missing from `slots` gets its hash slot. */
 export class RunColors {
   private slots = new Map<string, number>();
+  private runs: readonly ColorableRun[] = [];
+  /** Run -> the run whose colour it is drawn in (hparams sub-runs). */
+  private sources = new Map<string, string>();
+  private prefs: RunColorPrefs = NO_COLOR_PREFS;
 
   assign(runs: readonly ColorableRun[]): void {
-    this.slots = assignColorSlots(runs);
+    this.runs = runs;
+    const byName = new Map(runs.map((run) => [run.name, run]));
+    this.sources = new Map(runs.map((run) => [run.name, colorSource(run, byName)]));
+    this.slots = assignColorSlots(runs, compileGroupRegex(this.prefs.groupBy));
+  }
+
+  /** The user's choices: picked colours win over slots; the regex regroups the slots. */
+  setPrefs(prefs: RunColorPrefs): void {
+    this.prefs = prefs;
+    this.assign(this.runs);
+  }
+
+  get preferences(): RunColorPrefs {
+    return this.prefs;
+  }
+
+  /** The colour picked for `run` (or the run it is drawn as part of), or null. */
+  picked(run: string): string | null {
+    return this.prefs.picked[run] ?? this.prefs.picked[this.sources.get(run) ?? run] ?? null;
   }
 
   color(run: string, theme: Theme): string {
-    return slotColor(this.slots.get(run) ?? hashName(run) % PALETTE_SIZE, theme);
+    return this.picked(run) ?? slotColor(this.slots.get(run) ?? hashName(run) % PALETTE_SIZE, theme);
   }
 }

@@ -10,7 +10,7 @@
 
 import type { ApiClient, LiveMessage, Run, RunsInfo } from "../api/client";
 import type { RunColors } from "./colors";
-import type { DashboardInfo } from "./dashboards";
+import type { DashboardId, DashboardInfo } from "./dashboards";
 import type { FetchQueue } from "./fetch_queue";
 import { drawnRuns } from "./selection";
 import type { Theme } from "./theme";
@@ -43,6 +43,48 @@ export interface DashboardContext {
   color(run: string): string;
   /** Asks the shell to reload runs (debounced); setRuns follows. */
   reloadRuns(): void;
+  /** The pinned cards (shown above every tab; a card's pin button toggles its ref). */
+  readonly pins: PinBoard;
+  /**
+   * A card of another dashboard (or this one) made for `ref`, to put elsewhere (the "all"
+   * view); null when that dashboard cannot render it.
+   */
+  renderCard(ref: CardRef): Promise<RenderedCard | null>;
+}
+
+/**
+ * A card as a dashboard can make it outside its own grid: the dashboard, the card's key in
+ * that dashboard's grid, and what identifies it to a person. Scalars: key the tag (plus the
+ * add_scalars parent), run the add_scalars parent or null (the card draws the selected
+ * runs). Images, video, audio, histograms, distributions: key `run \0 tag`, run the run.
+ */
+export interface CardRef {
+  readonly dashboard: DashboardId;
+  readonly key: string;
+  readonly tag: string;
+  readonly run: string | null;
+}
+
+/** A card a dashboard made for a CardRef, kept up to date by that dashboard until destroyed. */
+export interface RenderedCard {
+  readonly element: HTMLElement;
+  /** The space it has changed (a chart redraws at its new width). */
+  resize(): void;
+  destroy(): void;
+}
+
+/** The pinned cards, in pin order; `subscribe` hears every change (returns an unsubscribe). */
+export interface PinBoard {
+  readonly pins: readonly CardRef[];
+  isPinned(ref: CardRef): boolean;
+  /** Pins `ref`, or unpins it when pinned; returns whether it is pinned now. */
+  toggle(ref: CardRef): boolean;
+  subscribe(listener: () => void): () => void;
+}
+
+/** A card ref's identity (its dashboard and key). */
+export function cardRefId(ref: Pick<CardRef, "dashboard" | "key">): string {
+  return `${ref.dashboard}:${ref.key}`;
 }
 
 export interface DashboardView {
@@ -67,6 +109,11 @@ export interface DashboardView {
   destroy(): void;
   /** What `window.__trainboard.view(id)` returns for browser tests (plain JSON data). */
   debug?(): unknown;
+  /**
+   * Makes a card for `ref` outside the dashboard's grid (a pinned card, a card of the "all"
+   * view) and keeps it up to date like its own; null when `ref` names no card it can make.
+   */
+  renderCard?(ref: CardRef): RenderedCard | null;
 }
 
 export type DashboardFactory = (context: DashboardContext) => DashboardView;

@@ -4,6 +4,7 @@ import type { Kind } from "../api/client";
 
 export type DashboardId =
   | "scalars"
+  | "all"
   | "images"
   | "histograms"
   | "distributions"
@@ -27,6 +28,8 @@ export interface DashboardInfo {
 
 export const DASHBOARDS: readonly DashboardInfo[] = [
   { id: "scalars", label: "Scalars", kind: "scalars" },
+  // Scalars, images and histograms of a tag group together (TensorBoard's Time Series).
+  { id: "all", label: "All", kind: null },
   { id: "images", label: "Images", kind: "images" },
   { id: "histograms", label: "Histograms", kind: "histograms" },
   { id: "distributions", label: "Distributions", kind: "histograms" },

@@ -1,5 +1,8 @@
-// Light and dark themes, following the OS (prefers-color-scheme). The theme is set as
-// data-theme on <html> for the CSS; charts read their colours from chartPalette().
+// Light and dark themes: chosen in the settings pane (light, dark, or following the OS's
+// prefers-color-scheme, the default). The theme is set as data-theme on <html> for the CSS
+// (and data-theme-preference, what was chosen); charts read their colours from chartPalette().
+
+import type { ThemePreference } from "./settings";
 
 export type Theme = "light" | "dark";
 
@@ -18,20 +21,31 @@ export function chartPalette(theme: Theme): ChartPalette {
   return PALETTES[theme];
 }
 
+/** The theme shown for `preference` when the OS prefers dark (`systemDark`) or not. */
+export function resolveTheme(preference: ThemePreference, systemDark: boolean): Theme {
+  if (preference === "system") return systemDark ? "dark" : "light";
+  return preference;
+}
+
 type Listener = (theme: Theme) => void;
 
 export class ThemeWatcher {
   private current: Theme;
+  private preference: ThemePreference;
+  private systemDark: boolean;
+  private readonly doc: Document;
   private readonly listeners = new Set<Listener>();
 
-  constructor(win: Window = window) {
+  constructor(win: Window = window, preference: ThemePreference = "system") {
+    this.doc = win.document;
     const query = typeof win.matchMedia === "function" ? win.matchMedia("(prefers-color-scheme: dark)") : null;
-    this.current = query?.matches ? "dark" : "light";
-    this.apply(win.document);
+    this.systemDark = query?.matches ?? false;
+    this.preference = preference;
+    this.current = resolveTheme(preference, this.systemDark);
+    this.apply();
     query?.addEventListener("change", (event) => {
-      this.current = event.matches ? "dark" : "light";
-      this.apply(win.document);
-      for (const listener of this.listeners) listener(this.current);
+      this.systemDark = event.matches;
+      this.refresh();
     });
   }
 
@@ -39,12 +53,27 @@ export class ThemeWatcher {
     return this.current;
   }
 
+  /** Shows `preference` ("system" follows the OS); subscribers hear of a change of theme. */
+  setPreference(preference: ThemePreference): void {
+    this.preference = preference;
+    this.refresh();
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private apply(doc: Document): void {
-    doc.documentElement.dataset.theme = this.current;
+  private refresh(): void {
+    const next = resolveTheme(this.preference, this.systemDark);
+    const changed = next !== this.current;
+    this.current = next;
+    this.apply();
+    if (changed) for (const listener of this.listeners) listener(next);
+  }
+
+  private apply(): void {
+    this.doc.documentElement.dataset.theme = this.current;
+    this.doc.documentElement.dataset.themePreference = this.preference;
   }
 }

@@ -9,6 +9,10 @@
 //
 //   const SETTINGS = registerUrlParams({ logY: flagParam("log", false) });
 //   readUrlParams(SETTINGS, state.params).logY;           context.setParams(urlParamsPatch(SETTINGS, { logY: true }));
+//
+// A parameter's default may come from elsewhere (the settings pane, kept in localStorage):
+// withDefault(param, () => settings.smoothing). The URL then holds what differs from the
+// user's default; explicitUrlParams pins every registered value down before a default changes.
 
 export interface UrlParam<T> {
   /** The parameter's name in the URL ("smoothing", "img_step"). */
@@ -18,6 +22,8 @@ export interface UrlParam<T> {
   /** The value `text` stands for, or null when it is malformed. */
   parse(text: string): T | null;
   format(value: T): string;
+  /** The default is not fixed (withDefault): explicitUrlParams writes it out. */
+  readonly dynamicDefault?: boolean;
 }
 
 /** A record of parameters by key (the name values have in code and in `state()`). */
@@ -53,6 +59,19 @@ export function flagParam(name: string, fallback: boolean): UrlParam<boolean> {
     fallback,
     parse: (text) => (text === "1" || text === "true" ? true : text === "0" || text === "false" ? false : null),
     format: (value) => (value ? "1" : "0"),
+  };
+}
+
+/** `param` with the default `current()` (read at each use) instead of its fixed one. */
+export function withDefault<T>(param: UrlParam<T>, current: () => T): UrlParam<T> {
+  return {
+    name: param.name,
+    dynamicDefault: true,
+    get fallback(): T {
+      return current();
+    },
+    parse: (text) => param.parse(text),
+    format: (value) => param.format(value),
   };
 }
 
@@ -112,4 +131,17 @@ export function registeredUrlValues(params: Readonly<Record<string, string>>): R
   const values: Record<string, unknown> = {};
   for (const { key, param } of registered.values()) values[key] = valueOf(param, params);
   return values;
+}
+
+/**
+ * `params` with every registered parameter of a changing default (withDefault) written out:
+ * the values they stand for now, whatever the defaults become later (a state to compare the
+ * state after a change of defaults against).
+ */
+export function explicitUrlParams(params: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = { ...params };
+  for (const { param } of registered.values()) {
+    if (param.dynamicDefault) out[param.name] = param.format(valueOf(param, params));
+  }
+  return out;
 }

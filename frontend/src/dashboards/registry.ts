@@ -11,6 +11,7 @@ import type { DashboardId } from "../core/dashboards";
 import { scalarsDashboard } from "./scalars/index";
 
 export const DASHBOARD_REGISTRY: Readonly<Partial<Record<DashboardId, DashboardEntry>>> = {
+  all: { load: async () => (await import("./all/index")).allDashboard },
   audio: { load: async () => (await import("./audio/index")).audioDashboard },
   custom_scalars: { load: async () => (await import("./custom_scalars/index")).customScalarsDashboard },
   distributions: { load: async () => (await import("./distributions/index")).distributionsDashboard },

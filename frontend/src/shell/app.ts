@@ -4,7 +4,7 @@
 
 import type { ApiClient, LiveMessage, RunsInfo } from "../api/client";
 import { RunColors } from "../core/colors";
-import type { DashboardContext, DashboardView } from "../core/dashboard";
+import type { CardRef, DashboardContext, DashboardView, RenderedCard } from "../core/dashboard";
 import { selectedRuns } from "../core/dashboard";
 import type { DashboardId, DashboardInfo } from "../core/dashboards";
 import { DASHBOARDS, DEFAULT_DASHBOARD } from "../core/dashboards";
@@ -20,10 +20,14 @@ import { IntersectionTracker } from "../core/visibility";
 import { DASHBOARD_REGISTRY } from "../dashboards/registry";
 import type { DashboardRegistry } from "./dashboard_host";
 import { DashboardHost } from "./dashboard_host";
+import { PinStore } from "../core/pins";
+import { PinnedSection } from "./pinned";
 import { loadingView, placeholderView } from "./placeholder";
+import { LoadProgressView } from "./progress";
 import { RunsPanel } from "./runs_panel";
 import { TabsView } from "./tabs";
 import { WarningsView } from "./warnings";
+import { Workbench } from "./workbench";
 
 export interface AppOptions {
   /** Stand-in for tests (no IntersectionObserver there). */
@@ -31,6 +35,8 @@ export interface AppOptions {
   readonly liveDelayMs?: { min: number; max: number };
   /** Entries replacing the registry's (tests: a dashboard with stand-in charts). */
   readonly dashboards?: DashboardRegistry;
+  /** The pins (tests: a store over a stand-in storage); default: kept in localStorage. */
+  readonly pins?: PinStore;
 }
 
 const EMPTY_RUNS: RunsInfo = { runs: [], kinds: new Set(), warnings: [] };
@@ -47,7 +53,14 @@ export class App {
   private readonly dashboards: DashboardHost;
   private readonly tabs: TabsView;
   private readonly warnings = new WarningsView();
+  /** Files and bytes the server has read, while its first load of the logdir runs. */
+  private readonly progress: LoadProgressView;
   private readonly runsPanel: RunsPanel;
+  /** Settings pane, run colour choices, keyboard shortcuts and their help. */
+  readonly workbench: Workbench;
+  private uninstallKeys: (() => void) | null = null;
+  readonly pins: PinStore;
+  private readonly pinned: PinnedSection;
   private readonly content: HTMLElement;
   private readonly error: HTMLElement;
   private readonly liveBadge: HTMLElement;
@@ -68,7 +81,16 @@ export class App {
     const state = (): AppState => this.urlState.state;
     const theme = (): "light" | "dark" => this.theme.theme;
     this.tabs = new TabsView((tab) => update({ tab }));
-    this.runsPanel = new RunsPanel({ colors: this.colors, state, theme, update });
+    this.runsPanel = new RunsPanel({ colors: this.colors, state, theme, update, setColorPrefs: (prefs) => this.workbench.setColorPrefs(prefs) });
+    this.workbench = new Workbench({
+      urlState: this.urlState,
+      theme: this.theme,
+      colors: this.colors,
+      colorsChanged: () => this.colorsChanged(),
+      defaultsChanged: (next, previous) => this.dashboards.forEach((view) => view.stateChanged(next, previous)),
+      resize: () => this.attached?.resize(),
+      focusRunFilter: () => this.runsPanel.focusFilter(),
+    });
     this.reloadRuns = debounce(() => void this.load(), 200);
     this.dashboards = new DashboardHost(
       { ...DASHBOARD_REGISTRY, ...options.dashboards },
@@ -80,14 +102,20 @@ export class App {
         loaded: () => this.showDashboard(),
       },
     );
+    this.pins = options.pins ?? new PinStore();
+    this.pinned = new PinnedSection(this.pins, (ref) => this.renderCard(ref));
     this.content = h("main", { class: "tb-content", "data-testid": "content" });
+    this.progress = new LoadProgressView(client);
     this.error = h("div", { class: "tb-load-error", role: "alert", "data-testid": "load-error" });
     this.error.hidden = true;
     this.liveBadge = h("span", { class: "tb-live", "data-testid": "live-status", title: "Live updates" });
     this.element = h(
       "div",
       { class: "tb-app" },
-      h("header", { class: "tb-header" }, h("span", { class: "tb-logo" }, "trainboard"), this.tabs.element, this.liveBadge),
+      h("header", { class: "tb-header" }, h("span", { class: "tb-logo" }, "trainboard"), this.tabs.element, this.liveBadge, this.workbench.pane.button),
+      this.workbench.pane.element,
+      this.workbench.help.element,
+      this.progress.element,
       this.error,
       this.warnings.element,
       h("div", { class: "tb-main" }, this.runsPanel.element, this.content),
@@ -101,16 +129,19 @@ export class App {
       onStatus: (status) => this.showLiveStatus(status),
     }, options.liveDelayMs ? { minDelayMs: options.liveDelayMs.min, maxDelayMs: options.liveDelayMs.max } : {});
     this.urlState.subscribe((next, previous) => this.stateChanged(next, previous));
-    window.addEventListener("resize", debounce(() => this.attached?.resize(), 150));
-    this.theme.subscribe(() => {
-      this.runsPanel.show(this.urlState.state);
-      this.dashboards.forEach((view) => view.themeChanged());
-    });
+    window.addEventListener(
+      "resize",
+      debounce(() => {
+        this.attached?.resize();
+        this.pinned.resize();
+      }, 150),
+    );
+    this.theme.subscribe(() => this.colorsChanged());
   }
 
   /** Requests in flight or scheduled; 0 means the page is quiet. */
   get pending(): number {
-    return this.loads + this.queue.pending + this.dashboards.pending;
+    return this.loads + this.queue.pending + this.dashboards.pending + this.pinned.pending;
   }
 
   /** The dashboard of tab `id` if it has been created (tabs are created when first shown). */
@@ -128,6 +159,7 @@ export class App {
 
   /** Loads everything and starts the push connection. */
   async start(): Promise<void> {
+    this.progress.start();
     this.showDashboard();
     const environment = this.client.environment().then(
       (env) => {
@@ -135,12 +167,17 @@ export class App {
       },
       () => undefined,
     );
+    this.uninstallKeys ??= this.workbench.install();
     await Promise.all([environment, this.load()]);
     this.live.start();
   }
 
   stop(): void {
+    this.progress.stop();
+    this.uninstallKeys?.();
+    this.uninstallKeys = null;
     this.live.stop();
+    this.pinned.destroy();
     this.dashboards.destroy();
   }
 
@@ -157,6 +194,7 @@ export class App {
       this.tabs.show(this.urlState.state.tab, runs.kinds);
       this.runsPanel.setRuns(runs.runs);
       this.dashboards.forEach((view) => view.setRuns(runs));
+      this.pinned.start();
       // Whether a tab has data is known only now (placeholder or dashboard).
       this.showDashboard();
     } catch (err) {
@@ -191,7 +229,28 @@ export class App {
       drawnRuns: () => selectedRuns(this.runs, urlState.state),
       color: (run) => this.colors.color(run, this.theme.theme),
       reloadRuns: () => this.reloadRuns(),
+      pins: this.pins,
+      renderCard: (ref) => this.renderCard(ref),
     };
+  }
+
+  /** What the pinned section shows (pin ids, and those showing a card), for tests. */
+  pinnedDebug(): { pins: string[]; shown: string[] } {
+    return this.pinned.debug();
+  }
+
+  /** A card of `ref`'s dashboard made for elsewhere (creating that dashboard if need be). */
+  private async renderCard(ref: CardRef): Promise<RenderedCard | null> {
+    const info = DASHBOARDS.find((d) => d.id === ref.dashboard);
+    if (!info) return null;
+    const view = await this.dashboards.ensureLoaded(info);
+    return view?.renderCard?.(ref) ?? null;
+  }
+
+  /** Run colours (or the theme) changed: the runs panel and every dashboard redraw. */
+  private colorsChanged(): void {
+    this.runsPanel.show(this.urlState.state);
+    this.dashboards.forEach((view) => view.themeChanged());
   }
 
   private onLive(message: LiveMessage): void {
@@ -222,7 +281,7 @@ export class App {
       if (view === this.attached) return;
       this.attached?.hide();
       this.attached = view;
-      this.content.replaceChildren(view.element);
+      this.content.replaceChildren(this.pinned.element, view.element);
       view.show();
       return;
     }
@@ -230,7 +289,7 @@ export class App {
     this.attached = null;
     const failure = this.dashboards.failure(tab);
     const waiting = !this.loaded || (wanted && failure === null);
-    this.content.replaceChildren(waiting ? loadingView(info) : placeholderView(info, this.runs.kinds, failure));
+    this.content.replaceChildren(this.pinned.element, waiting ? loadingView(info) : placeholderView(info, this.runs.kinds, failure));
   }
 
   private showLiveStatus(status: LiveStatus): void {

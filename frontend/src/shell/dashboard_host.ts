@@ -23,6 +23,8 @@ export class DashboardHost {
   private readonly views = new Map<DashboardId, DashboardView>();
   private readonly loading = new Set<DashboardId>();
   private readonly failed = new Map<DashboardId, string>();
+  /** Settles once a lazy dashboard's code loaded (or failed) and it was created. */
+  private readonly waiting = new Map<DashboardId, Promise<void>>();
 
   constructor(registry: DashboardRegistry, hooks: DashboardHostHooks) {
     this.registry = registry;
@@ -51,7 +53,7 @@ export class DashboardHost {
     if (!entry || this.loading.has(info.id) || this.failed.has(info.id)) return null;
     if (typeof entry === "function") return this.create(info, entry);
     this.loading.add(info.id);
-    entry.load().then(
+    const done = entry.load().then(
       (factory) => {
         this.loading.delete(info.id);
         try {
@@ -67,7 +69,16 @@ export class DashboardHost {
         this.hooks.loaded(info.id);
       },
     );
+    this.waiting.set(info.id, done);
     return null;
+  }
+
+  /** The dashboard, created (after its code loads) if need be; null if it has no entry or failed. */
+  async ensureLoaded(info: DashboardInfo): Promise<DashboardView | null> {
+    const now = this.ensure(info);
+    if (now) return now;
+    await this.waiting.get(info.id);
+    return this.views.get(info.id) ?? null;
   }
 
   /** Dashboards' own pending counts plus code still loading. */

@@ -8,6 +8,7 @@
 //   __trainboard.runs()           [{name, parent, group_tag, kinds}]
 //   __trainboard.dashboards()     ids of the dashboards created so far (created on first show)
 //   __trainboard.view(id)         a dashboard's own debug data (DashboardView.debug()), or null
+//   __trainboard.pinned()         {pins: pin ids ("<dashboard>:<key>") in order, shown: those showing a card}
 // plus the hooks dashboards register (src/core/debug_hooks.ts), e.g. Scalars' cards() and
 // card(tag, parent?). Every call returns fresh copies; changing them changes nothing on the page.
 
@@ -28,6 +29,7 @@ export interface TrainboardDebug extends DashboardDebugHooks {
   runs(): { name: string; parent: string | null; group_tag: string | null; kinds: string[] }[];
   dashboards(): DashboardId[];
   view(id: DashboardId): unknown;
+  pinned(): { pins: string[]; shown: string[] };
 }
 
 /** The registered dashboards' hooks, each asking its dashboard's view at call time. */
@@ -74,6 +76,7 @@ export function installDebug(app: App, win: Window = window): TrainboardDebug {
       const view = app.dashboard(id);
       return view?.debug ? plainCopy(view.debug()) : null;
     },
+    pinned: () => app.pinnedDebug(),
   };
   // The registered hooks are typed by the dashboards' augmentations of DashboardDebugHooks.
   const debug = Object.freeze(Object.defineProperties(dashboardHooks(app), Object.getOwnPropertyDescriptors(own))) as unknown as TrainboardDebug;

@@ -7,11 +7,16 @@
 // Hooks: run-filter, run-filter-error, runs-all, runs-none, run-row (data-run, hidden when
 // filtered out), run-toggle (a checkbox, data-run), run-swatch, run-hparams (the badge,
 // data-run = the parent, data-count = its folded sub-runs).
+//
+// Colours: each run's swatch holds a colour input (run-color, data-run; right-click the swatch
+// to go back to the palette colour; the swatch has data-picked="1" while a colour is picked),
+// and color-group-regex groups runs by a regex (runs whose first capture group is equal share a
+// colour; color-group-error says why a regex is refused). Both persist (core/colors.ts).
 
 import type { Run } from "../api/client";
-import type { RunColors } from "../core/colors";
+import type { RunColorPrefs, RunColors } from "../core/colors";
 import { colorSource } from "../core/colors";
-import { compileFilter, h } from "../core/dom";
+import { compileFilter, debounce, h } from "../core/dom";
 import type { RunTreeNode } from "../core/selection";
 import { buildRunTree, matchingRuns, withRunsShown } from "../core/selection";
 import type { Theme } from "../core/theme";
@@ -22,6 +27,8 @@ export interface RunsPanelDeps {
   state(): AppState;
   theme(): Theme;
   update(patch: Partial<AppState>): void;
+  /** Saves and applies new run colour choices. */
+  setColorPrefs?(prefs: RunColorPrefs): void;
 }
 
 interface Row {
@@ -29,6 +36,7 @@ interface Row {
   readonly row: HTMLElement;
   readonly toggle: HTMLInputElement;
   readonly swatch: HTMLElement | null;
+  readonly picker: HTMLInputElement | null;
   readonly run: string | null;
 }
 
@@ -38,6 +46,8 @@ export class RunsPanel {
   private readonly filter: HTMLInputElement;
   private readonly filterError: HTMLSpanElement;
   private readonly list: HTMLDivElement;
+  private readonly groupRegex: HTMLInputElement;
+  private readonly groupError: HTMLSpanElement;
   private runs: readonly Run[] = [];
   private rows: Row[] = [];
 
@@ -57,14 +67,41 @@ export class RunsPanel {
     all.addEventListener("click", () => this.setMatching(true));
     none.addEventListener("click", () => this.setMatching(false));
     this.list = h("div", { class: "tb-run-list", role: "list" });
+    this.groupRegex = h("input", {
+      type: "text",
+      class: "tb-filter tb-color-group",
+      placeholder: "Colour by regex group, e.g. lr=([^,]+)",
+      "data-testid": "color-group-regex",
+      "aria-label": "Colour runs by a regex group",
+      spellcheck: "false",
+    });
+    this.groupError = h("span", { class: "tb-filter-error", "data-testid": "color-group-error" });
+    // Regrouping redraws every chart: once typing pauses.
+    const regroup = debounce(() => {
+      const groupBy = this.groupRegex.value;
+      if (!compileFilter(groupBy).error) deps.setColorPrefs?.({ ...deps.colors.preferences, groupBy });
+    }, 200);
+    this.groupRegex.addEventListener("input", () => {
+      const error = compileFilter(this.groupRegex.value).error;
+      this.groupError.textContent = error ?? "";
+      regroup();
+    });
     this.element = h(
       "aside",
       { class: "tb-runs", "data-testid": "runs-panel" },
       h("div", { class: "tb-runs-head" }, h("span", { class: "tb-runs-title" }, "Runs"), all, none),
       this.filter,
       this.filterError,
+      this.groupRegex,
+      this.groupError,
       this.list,
     );
+  }
+
+  /** Puts the keyboard in the run filter, its text selected. */
+  focusFilter(): void {
+    this.filter.focus();
+    this.filter.select();
   }
 
   setRuns(runs: readonly Run[]): void {
@@ -92,7 +129,8 @@ export class RunsPanel {
     this.filterError.textContent = compiled.error ?? "";
     const matching = matchingRuns(this.runs, state.runFilter);
     const theme = this.deps.theme();
-    for (const { names, row, toggle, swatch, run } of this.rows) {
+    if (document.activeElement !== this.groupRegex) this.groupRegex.value = this.deps.colors.preferences.groupBy;
+    for (const { names, row, toggle, swatch, picker, run } of this.rows) {
       const hidden = state.hiddenRuns;
       const shown = names.filter((n) => !hidden.has(n)).length;
       if (run !== null) {
@@ -103,7 +141,12 @@ export class RunsPanel {
         toggle.indeterminate = shown > 0 && shown < names.length;
       }
       row.hidden = !names.some((n) => matching.has(n));
-      if (swatch && run !== null) swatch.style.background = this.deps.colors.color(run, theme);
+      if (swatch && run !== null) {
+        const color = this.deps.colors.color(run, theme);
+        swatch.style.background = color;
+        swatch.dataset.picked = this.deps.colors.picked(run) === null ? "0" : "1";
+        if (picker && document.activeElement !== picker) picker.value = color;
+      }
     }
   }
 
@@ -131,20 +174,39 @@ export class RunsPanel {
   private row(name: string, isRun: boolean, names: readonly string[], testid: string, parent?: string): HTMLElement {
     const toggle = h("input", { type: "checkbox", "data-testid": isRun ? "run-toggle" : "run-group-toggle", "data-run": name });
     const swatch = isRun ? h("span", { class: "tb-swatch", "data-testid": "run-swatch" }) : null;
+    const picker = isRun ? this.colorPicker(name) : null;
     const label = parent && name.startsWith(`${parent}/`) ? name.slice(parent.length + 1) : name;
     const row = h(
       "label",
       { class: "tb-run-row", role: "listitem", "data-testid": testid, "data-run": name, title: name },
       toggle,
-      swatch,
+      swatch && picker ? h("span", { class: "tb-swatch-wrap", title: "Pick a colour (right-click: back to the palette)" }, swatch, picker) : null,
       h("span", { class: "tb-run-name" }, label),
     );
     toggle.addEventListener("change", () => {
       const state = this.deps.state();
       this.deps.update({ hiddenRuns: withRunsShown(state.hiddenRuns, names, toggle.checked) });
     });
-    this.rows.push({ names, row, toggle, swatch, run: isRun ? name : null });
+    this.rows.push({ names, row, toggle, swatch, picker, run: isRun ? name : null });
     return row;
+  }
+
+  /** The colour input over a run's swatch: picks its colour; right-click unpicks it. */
+  private colorPicker(run: string): HTMLInputElement {
+    const picker = h("input", { type: "color", class: "tb-run-color", "data-testid": "run-color", "data-run": run, "aria-label": `Colour of ${run}` });
+    const pick = (color: string | null): void => {
+      const prefs = this.deps.colors.preferences;
+      const picked = { ...prefs.picked };
+      if (color === null) delete picked[run];
+      else picked[run] = color;
+      this.deps.setColorPrefs?.({ ...prefs, picked });
+    };
+    picker.addEventListener("input", () => pick(picker.value));
+    picker.addEventListener("contextmenu", (event) => {
+      event.preventDefault();
+      pick(null);
+    });
+    return picker;
   }
 }
 

@@ -7,6 +7,8 @@ Subcommands are defined in their own modules and imported only when run, so
 from __future__ import annotations
 
 import importlib
+import os
+import shlex
 from typing import Any
 
 import click
@@ -20,6 +22,9 @@ _SUBCOMMANDS = {
     "serve": "trainboard.cli.serve:serve",
 }
 
+# serve's options that ``trainboard --help`` lists too (TensorBoard's usual command line)
+_SERVE_OPTIONS_SHOWN = ("logdir", "logdir_spec", "host", "bind_all", "port", "reload_interval")
+
 
 class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -31,6 +36,46 @@ class _LazyGroup(click.Group):
             command: click.Command = getattr(importlib.import_module(module), attribute)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, but a logdir given as a command (``trainboard runs``) gets the fix."""
+        name = args[0] if args else ""
+        unknown = name and not name.startswith("-") and self.get_command(ctx, name) is None
+        if unknown and not ctx.resilient_parsing:  # (completion asks quietly)
+            fix = f"trainboard --logdir {shlex.quote(name)}"
+            if os.path.isdir(name):
+                ctx.fail(f"No such command {name!r}. {name!r} is a directory: to serve it, "
+                         f"use {fix}")
+            commands = ", ".join(self.list_commands(ctx))
+            ctx.fail(f"No such command {name!r} (commands: {commands}). To serve a logdir "
+                     f"named {name!r}: {fix}")
+        return super().resolve_command(ctx, args)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The group's options, then the board's main ones (``trainboard --logdir DIR``)."""
+        super().format_options(ctx, formatter)
+        serve = self.get_command(ctx, "serve")
+        assert serve is not None
+        records = [
+            record
+            for param in serve.get_params(ctx)
+            if param.name in _SERVE_OPTIONS_SHOWN
+            and (record := param.get_help_record(ctx)) is not None
+        ]
+        with formatter.section("Serve options (trainboard --logdir DIR [...]; all of them: "
+                               "trainboard serve --help)"):
+            formatter.write_dl(records)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Runs the command; a missing optional package is one line naming its extra."""
+        from trainboard.errors import MissingDependencyError
+
+        try:
+            return super().invoke(ctx)
+        except MissingDependencyError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,7 +7,8 @@ import ipaddress
 import os
 import socket
 import sys
-from typing import TYPE_CHECKING, Any
+import threading
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -15,9 +16,10 @@ from trainboard.cli.tensorboard_flags import flag_notes, tensorboard_flags
 from trainboard.server.path_prefix import normalize_path_prefix
 
 if TYPE_CHECKING:
+    from trainboard.data.provider import DataProvider, LoadProgress
     from trainboard.server.security import WebSecurity
 
-__all__ = ["bind_socket", "serve"]
+__all__ = ["bind_socket", "format_bytes", "progress_line", "report_first_load", "serve"]
 
 
 def _is_loopback(host: str) -> bool:
@@ -65,6 +67,73 @@ def bind_socket(host: str, port: int, reuse_port: bool = False) -> socket.socket
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+def format_bytes(count: int) -> str:
+    """A byte count for people: ``950 B``, ``12.3 kB``, ``4.1 MB`` (powers of 1000)."""
+    if count < 1000:
+        return f"{count} B"
+    value = float(count)
+    for unit in ("kB", "MB", "GB", "TB"):
+        value /= 1000
+        if value < 1000 or unit == "TB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+def progress_line(progress: LoadProgress) -> str:
+    """The stderr line for ``progress``: how far the first load is, or what it loaded."""
+    runs = "1 run" if progress.runs == 1 else f"{progress.runs} runs"
+    if progress.loaded:
+        files = "1 file" if progress.files_total == 1 else f"{progress.files_total} files"
+        return (
+            f"loaded {runs}, {files}, {format_bytes(progress.bytes_total)} "
+            f"in {progress.seconds:.1f} s"
+        )
+    if not progress.files_total:
+        return "loading the logdir: looking for event files..."
+    return (
+        f"loading the logdir: {progress.files_read}/{progress.files_total} files, "
+        f"{format_bytes(progress.bytes_read)}/{format_bytes(progress.bytes_total)} ({runs})"
+    )
+
+
+def report_first_load(
+    provider: DataProvider,
+    stream: IO[str] | None = None,
+    *,
+    live: bool | None = None,
+    interval: float = 0.2,
+) -> tuple[threading.Thread, threading.Event]:
+    """Report the first load of ``provider`` on ``stream`` (stderr) from a daemon thread.
+
+    While it runs, a line rewritten in place shows the files and bytes indexed so far
+    (only when ``live``; default: when the stream is a terminal); once it is done, one
+    line says what was loaded (``loaded N runs, M files, X MB in T s``). Set the returned
+    event to stop the thread early.
+    """
+    out = stream if stream is not None else sys.stderr
+    rewrite = out.isatty() if live is None else live
+    stop = threading.Event()
+
+    def watch() -> None:
+        shown = 0
+        while not stop.is_set():
+            progress = provider.load_progress()
+            line = progress_line(progress)
+            if progress.loaded:
+                out.write(("\r" + " " * shown + "\r" if shown else "") + line + "\n")
+                out.flush()
+                return
+            if rewrite:
+                out.write("\r" + line.ljust(shown))
+                out.flush()
+                shown = len(line)
+            stop.wait(interval)
+
+    thread = threading.Thread(target=watch, name="trainboard-load-progress", daemon=True)
+    thread.start()
+    return thread, stop
 
 
 def parse_logdir_spec(spec: str) -> dict[str, str]:
@@ -419,9 +488,11 @@ def run_server(
             "no port; --visdom_port 0 turns this off)"
         )
     sys.stdout.flush()
+    _, stop_reporting = report_first_load(provider)
     config = uvicorn.Config(app, log_level="warning", lifespan="on", ws_ping_interval=20)
     server = uvicorn.Server(config)
     try:
         server.run(sockets=sockets)
     finally:
+        stop_reporting.set()
         provider.close()

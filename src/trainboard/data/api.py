@@ -6,12 +6,14 @@ Full resolution, no server: every point of every series, as numpy arrays.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from trainboard.data import _compat
 from trainboard.data.logdir import LogdirProvider
+from trainboard.data.notes import RunNote
 from trainboard.data.provider import (
     BlobSequenceSeries,
     LoadWarning,
@@ -28,7 +30,7 @@ from trainboard.data.series import (
     StoredImage,
     TextSeries,
 )
-from trainboard.errors import NotFoundError
+from trainboard.errors import MissingDependencyError, NotFoundError
 from trainboard.format.kinds import custom_scalars as custom_scalars_kind
 from trainboard.format.kinds import histogram as histogram_kind
 from trainboard.format.kinds import image as image_kind
@@ -39,7 +41,9 @@ if TYPE_CHECKING:
     from trainboard.data.projector import EmbeddingSet
     from trainboard.format.proto.layout_pb2 import Layout
 
-__all__ = ["Logdir", "open_logdir"]
+__all__ = ["Backend", "Logdir", "open_logdir"]
+
+Backend = Literal["pandas", "polars"]
 
 
 class Logdir:
@@ -232,6 +236,46 @@ class Logdir:
                 return session_hparams(data.session_start_info)
         raise NotFoundError(f"run {run!r} holds no hyperparameters")
 
+    def environment(self, run: str) -> dict[str, Any]:
+        """What ran: the environment ``SummaryWriter`` recorded at start (docs/data.md).
+
+        Keys such as ``command``, ``cwd``, ``git_commit``, ``git_dirty``, ``host``,
+        ``python``, ``torch``, ``gpus`` and ``trainboard``; a probe that found nothing
+        leaves its key out. NotFoundError when the run has no such record.
+
+        Example::
+
+            env = lg.environment("exp1")
+            print(env["command"], env.get("git_commit"))
+        """
+        found = self.provider.read_environment(run)
+        if found is None:
+            raise NotFoundError(f"run {run!r} holds no recorded environment")
+        return found
+
+    def notes(self) -> dict[str, RunNote]:
+        """Every run's note: display name, colour, tags, note, hidden, archived, trash.
+
+        Kept in ``<logdir>/.trainboard-notes.json`` (``trainboard.data.notes``), never in
+        the event files. Runs without a note are absent.
+
+        Example::
+
+            for run, note in lg.notes().items():
+                print(run, note.display_name, note.tags)
+        """
+        return self.provider.run_notes()
+
+    def update_notes(self, run: str, *, revision: int | None = None, **changes: Any) -> RunNote:
+        """Change ``run``'s note; ``trashed=True`` moves the run into ``.trash/``.
+
+        Example::
+
+            lg.update_notes("exp1", display_name="baseline", tags=["best"])
+            lg.update_notes("exp2", trashed=True)  # and trashed=False to undo
+        """
+        return self.provider.update_run_notes(run, changes, revision=revision)
+
     def custom_scalars(self, run: str) -> Layout:
         """The custom-scalars layout of ``run`` (``add_custom_scalars``), the latest one.
 
@@ -259,6 +303,94 @@ class Logdir:
 
         return EmbeddingSet.load(self.provider, run)
 
+    def scalars_frame(
+        self,
+        runs: str | Sequence[str] | None = None,
+        tags: str | Sequence[str] | None = None,
+        *,
+        backend: Backend = "pandas",
+    ) -> Any:
+        """Every point of every scalar tag as one long frame: run, tag, step, wall_time, value.
+
+        ``runs`` and ``tags`` are names or shell-style globs (``*``, ``?``, ``[..]``),
+        one or a list, matched against the whole name (``"exp*"`` also matches
+        ``exp1/train``); None keeps every run or tag. ``backend`` is ``"pandas"`` or
+        ``"polars"`` (``pip install 'trainboard[pandas]'`` / ``'trainboard[polars]'``).
+
+        Example::
+
+            frame = lg.scalars_frame(runs="exp*", tags=["loss", "acc/*"])
+            frame.pivot_table(index="step", columns="run", values="value")
+        """
+        return self._frame("scalars", runs, tags, backend)
+
+    def histograms_frame(
+        self,
+        runs: str | Sequence[str] | None = None,
+        tags: str | Sequence[str] | None = None,
+        *,
+        backend: Backend = "pandas",
+    ) -> Any:
+        """Every histogram bucket as one long frame: run, tag, step, wall_time, left, right, count.
+
+        Patterns and ``backend`` as in :meth:`scalars_frame`.
+
+        Example::
+
+            frame = lg.histograms_frame(tags="weights/*")
+        """
+        return self._frame("histograms", runs, tags, backend)
+
+    def text_frame(
+        self,
+        runs: str | Sequence[str] | None = None,
+        tags: str | Sequence[str] | None = None,
+        *,
+        backend: Backend = "pandas",
+    ) -> Any:
+        """Every text as one long frame: run, tag, step, wall_time, index, text.
+
+        ``index`` is the string's position in its point (``add_text`` writes one: 0).
+        Patterns and ``backend`` as in :meth:`scalars_frame`.
+
+        Example::
+
+            notes = lg.text_frame(tags="notes")
+        """
+        return self._frame("text", runs, tags, backend)
+
+    def hparams_frame(
+        self, runs: str | Sequence[str] | None = None, *, backend: Backend = "pandas"
+    ) -> Any:
+        """Runs × hyperparameters and final metrics: one row per ``add_hparams`` session.
+
+        Columns: ``run`` (the run the session describes, as the HParams dashboard folds
+        an ``add_hparams`` sub-run into its run), ``session`` (the run holding it), one
+        per hyperparameter (None where a session lacks it), one per metric (its latest
+        value; NaN where missing). ``runs`` (patterns as in :meth:`scalars_frame`)
+        matches either name.
+
+        Example::
+
+            table = lg.hparams_frame()
+            table.sort_values("hparam/accuracy", ascending=False).head()
+        """
+        return self._frame("hparams", runs, None, backend)
+
+    def _frame(
+        self,
+        kind: str,
+        runs: str | Sequence[str] | None,
+        tags: str | Sequence[str] | None,
+        backend: Backend,
+    ) -> Any:
+        from trainboard.data.export import table_columns
+
+        if backend not in ("pandas", "polars"):
+            raise ValueError(f"backend must be 'pandas' or 'polars', got {backend!r}")
+        columns = table_columns(self.provider, kind, _patterns(runs), _patterns(tags))
+        return _polars(columns) if backend == "polars" else _pandas(columns)
+
     def _tensors(self, run: str, tag: str, plugin: str) -> TensorSeries:
         self._check_plugin(run, tag, plugin)
         return self.provider.read_tensors(run, tag)
@@ -276,6 +408,41 @@ class Logdir:
                 f"tag {tag!r} of run {run!r} holds {infos[0].plugin_name or 'untyped'!r} data, "
                 f"not {plugin!r}"
             )
+
+
+def _patterns(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _pandas(columns: dict[str, Any]) -> Any:
+    try:
+        import pandas
+    except ImportError as error:
+        raise MissingDependencyError(
+            "a pandas frame needs pandas: pip install 'trainboard[pandas]'"
+        ) from error
+    return pandas.DataFrame(columns)
+
+
+def _polars(columns: dict[str, Any]) -> Any:
+    try:
+        import polars
+    except ImportError as error:
+        raise MissingDependencyError(
+            "a polars frame needs polars: pip install 'trainboard[polars]'"
+        ) from error
+    return polars.DataFrame(
+        {
+            name: list(values) if isinstance(values, np.ndarray) and values.dtype == object
+            else values
+            for name, values in columns.items()
+        },
+        strict=False,
+    )
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:

@@ -15,11 +15,11 @@ import math
 import os
 import threading
 import time
-from collections.abc import Iterable
-from typing import BinaryIO
+from collections.abc import Iterable, Mapping
+from typing import Any, BinaryIO
 
-from trainboard.data import _index, _reading
-from trainboard.data._run import RunState, Series
+from trainboard.data import _index, _reading, notes
+from trainboard.data._run import EventFile, RunState, Series
 from trainboard.data._subruns import infer_sub_run
 from trainboard.data._tail import RunReset, Scratch, read_new_bytes, refresh_files
 from trainboard.data.provider import (
@@ -28,6 +28,7 @@ from trainboard.data.provider import (
     BlobSequenceSteps,
     DataClass,
     DataProvider,
+    LoadProgress,
     LoadWarning,
     ReloadReport,
     Run,
@@ -90,6 +91,7 @@ class LogdirProvider(DataProvider):
         self._scratch: Scratch | None = None  # scan buffers, reused by every reload
         self._dirty = False
         self._saved_at = -math.inf  # no index yet: save after the first reload
+        self._progress = _Progress()
         if self._index is not None:
             self._runs = self._index.load(check_crc)
             if self._runs:
@@ -107,18 +109,24 @@ class LogdirProvider(DataProvider):
                 print(run, tag, count)
         """
         with self._reload_lock:
-            found = _discover(self.logdir)
-            with self._lock:
-                removed = sorted(set(self._runs) - set(found))
-                for name in removed:
-                    del self._runs[name]
-                for name, (path, _) in found.items():
-                    self._runs.setdefault(name, RunState(name, path))
-                states = [self._runs[name] for name in sorted(self._runs)]
-            if self._scratch is None:
-                self._scratch = Scratch(self.check_crc, self._lock)
-            scratch = self._scratch
-            reset = [s.name for s in states if self._reload_run(s, found[s.name][1], scratch)]
+            self._progress.begin()
+            try:
+                found = _discover(self.logdir)
+                with self._lock:
+                    removed = sorted(set(self._runs) - set(found))
+                    for name in removed:
+                        del self._runs[name]
+                    for name, (path, _) in found.items():
+                        self._runs.setdefault(name, RunState(name, path))
+                    states = [self._runs[name] for name in sorted(self._runs)]
+                self._progress.found(found, states)
+                if self._scratch is None:
+                    self._scratch = Scratch(self.check_crc, self._lock)
+                scratch = self._scratch
+                reset = [s.name for s in states if self._reload_run(s, found[s.name][1], scratch)]
+            finally:
+                with self._lock:
+                    self._progress.end(list(self._runs.values()))
             report = self._report(removed, reset)
             if report.changed:
                 self._dirty = True
@@ -132,7 +140,9 @@ class LogdirProvider(DataProvider):
         try:
             refresh_files(state, names)
             for file_id in range(len(state.files)):
+                before = state.files[file_id].size
                 _read_isolated(state, file_id, scratch)
+                self._progress.file_read(state.name, state.files[file_id], before)
         except RunReset:
             fresh = RunState(state.name, state.path)
             with self._lock:
@@ -389,6 +399,34 @@ class LogdirProvider(DataProvider):
         key = f"{found}\0{stat.st_size}\0{stat.st_mtime_ns}"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
+    def load_progress(self) -> LoadProgress:
+        """Files and bytes indexed so far (see :class:`~trainboard.data.provider.LoadProgress`).
+
+        Example::
+
+            threading.Thread(target=provider.reload).start()
+            print(provider.load_progress().bytes_read)
+        """
+        return self._progress.snapshot()
+
+    def run_notes(self) -> dict[str, notes.RunNote]:
+        """The notes in ``<logdir>/.trainboard-notes.json`` (``data/notes.py``)."""
+        return notes.NotesStore(self.logdir).read()
+
+    def update_run_notes(
+        self, run: str, changes: Mapping[str, Any], *, revision: int | None = None
+    ) -> notes.RunNote:
+        """Change a run's note; an unknown run (neither read nor noted) is NotFoundError."""
+        store = notes.NotesStore(self.logdir)
+        with self._lock:
+            known = run in self._runs
+        if not known and run not in store.read():
+            raise NotFoundError(f"no run {run!r} in {self.logdir!r}")
+        return store.update(run, changes, revision=revision)
+
+    def delete_run_notes(self, run: str, *, revision: int | None = None) -> None:
+        notes.NotesStore(self.logdir).delete(run, revision=revision)
+
     def warnings(self) -> list[LoadWarning]:
         now = time.time()
         with self._lock:
@@ -396,11 +434,123 @@ class LogdirProvider(DataProvider):
             return [w for state in states for w in _file_warnings(state, now)]
 
 
+class _Progress:
+    """The counters behind :meth:`LogdirProvider.load_progress`.
+
+    The reload thread updates them (after discovery, after each file, at the end); any
+    thread reads a consistent :class:`LoadProgress` under the lock.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sizes: dict[tuple[str, str], int] = {}  # (run, file) -> size when found
+        self._runs = 0
+        self._files_read = 0
+        self._bytes_read = 0
+        self._loading = False
+        self._loaded = False
+        self._started: float | None = None
+        self._seconds = 0.0
+
+    def begin(self) -> None:
+        with self._lock:
+            self._loading = True
+            if self._started is None:
+                self._started = time.monotonic()
+
+    def found(self, found: dict[str, tuple[str, list[str]]], states: list[RunState]) -> None:
+        """Files found by discovery and what is indexed of them already.
+
+        A file's size is its size when last read; only files not seen before are stat'ed
+        (all of them at the first load), so a steady reload costs no extra system call.
+        """
+        with self._lock:
+            known = self._sizes
+        sizes: dict[tuple[str, str], int] = {}
+        for name, (directory, files) in found.items():
+            for file_name in files:
+                key = (name, file_name)
+                if key in known:
+                    sizes[key] = known[key]
+                    continue
+                try:
+                    sizes[key] = os.stat(os.path.join(directory, file_name)).st_size
+                except OSError:
+                    sizes[key] = 0
+        read_files, read_bytes = _indexed(sizes, states)
+        with self._lock:
+            self._sizes = sizes
+            self._runs = len(found)
+            self._files_read, self._bytes_read = read_files, read_bytes
+
+    def file_read(self, run: str, file: EventFile, size_before: int) -> None:
+        """``file`` of ``run`` was read from ``size_before`` bytes to ``file.size``."""
+        with self._lock:
+            size = self._sizes.get((run, file.name))
+            if size is None:
+                return
+            before, after = min(size_before, size), min(file.size, size)
+            self._bytes_read += after - before
+            if before < size <= after:
+                self._files_read += 1
+
+    def end(self, states: list[RunState]) -> None:
+        """The reload ended: count again from the runs' files (a reset run was re-read).
+
+        Sizes become the sizes read, which grow as files are appended to.
+        """
+        with self._lock:
+            sizes = {
+                key: max(size, file.size)
+                for state in states
+                for file in state.files
+                if (size := self._sizes.get(key := (state.name, file.name))) is not None
+            }
+        read_files, read_bytes = _indexed(sizes, states)
+        with self._lock:
+            self._sizes = sizes
+            self._files_read, self._bytes_read = read_files, read_bytes
+            self._loading = False
+            if not self._loaded and self._started is not None:
+                self._seconds = time.monotonic() - self._started
+            self._loaded = True
+
+    def snapshot(self) -> LoadProgress:
+        with self._lock:
+            seconds = self._seconds
+            if not self._loaded and self._started is not None:
+                seconds = time.monotonic() - self._started
+            return LoadProgress(
+                loaded=self._loaded,
+                loading=self._loading,
+                runs=self._runs,
+                files_total=len(self._sizes),
+                files_read=self._files_read,
+                bytes_total=sum(self._sizes.values()),
+                bytes_read=self._bytes_read,
+                seconds=seconds,
+            )
+
+
+def _indexed(sizes: dict[tuple[str, str], int], states: list[RunState]) -> tuple[int, int]:
+    """Files read to their found size, and bytes indexed, among the files of ``sizes``."""
+    files = bytes_read = 0
+    for state in states:
+        for file in state.files:
+            size = sizes.get((state.name, file.name))
+            if size is None:
+                continue
+            bytes_read += min(file.size, size)
+            files += file.size >= size
+    return files, bytes_read
+
+
 def _discover(logdir: str) -> dict[str, tuple[str, list[str]]]:
     """``{run name: (directory, event file names)}`` for the directories with event files.
 
     Symbolic links to directories are followed (runs are often linked into a logdir),
-    each directory at most once, so a link cycle ends.
+    each directory at most once, so a link cycle ends. The logdir's ``.trash/`` (runs
+    moved to the trash, ``data/notes.py``) is skipped.
     """
     found: dict[str, tuple[str, list[str]]] = {}
     pending = [(logdir, ".")]
@@ -416,6 +566,8 @@ def _discover(logdir: str) -> dict[str, tuple[str, list[str]]]:
             with os.scandir(directory) as entries:
                 for entry in entries:
                     if entry.is_dir():
+                        if name == "." and entry.name == notes.TRASH_DIR:
+                            continue  # trashed runs (data/notes.py) are not read
                         child = entry.name if name == "." else f"{name}/{entry.name}"
                         pending.append((entry.path, child))
                     elif is_event_file(entry.name) and entry.is_file():

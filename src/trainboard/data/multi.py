@@ -11,12 +11,14 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, BinaryIO
 
+from trainboard.data.notes import RunNote
 from trainboard.data.provider import (
     BlobSequencePoint,
     BlobSequenceSeries,
     BlobSequenceSteps,
     DataClass,
     DataProvider,
+    LoadProgress,
     LoadWarning,
     ReloadReport,
     Run,
@@ -192,8 +194,30 @@ class MultiProvider(DataProvider):
         """The first cache directory of the logdirs' providers (None when none has one)."""
         return next((p.cache_dir for p in self._providers.values() if p.cache_dir), None)
 
+    def run_notes(self) -> dict[str, RunNote]:
+        """Every logdir's notes, under the board's run names (``<name>/<run>``)."""
+        return {
+            _join(name, run): note
+            for name, p in self._providers.items()
+            for run, note in p.run_notes().items()
+        }
+
+    def update_run_notes(
+        self, run: str, changes: Mapping[str, Any], *, revision: int | None = None
+    ) -> RunNote:
+        provider, inner = self._split(run)
+        return provider.update_run_notes(inner, changes, revision=revision)
+
+    def delete_run_notes(self, run: str, *, revision: int | None = None) -> None:
+        provider, inner = self._split(run)
+        provider.delete_run_notes(inner, revision=revision)
+
     def warnings(self) -> list[LoadWarning]:
         return [self._warning(n, w) for n, p in self._providers.items() for w in p.warnings()]
+
+    def load_progress(self) -> LoadProgress:
+        """The logdirs' progress together (loaded once every one is)."""
+        return LoadProgress.combine([p.load_progress() for p in self._providers.values()])
 
     def close(self) -> None:
         for provider in self._providers.values():

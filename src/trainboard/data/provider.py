@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     import pandas
     import polars
 
+    from trainboard.data.notes import RunNote
+
 __all__ = [
     "BlobRef",
     "BlobSequencePoint",
@@ -58,6 +60,7 @@ __all__ = [
     "BlobSequenceSteps",
     "DataClass",
     "DataProvider",
+    "LoadProgress",
     "LoadWarning",
     "ReloadReport",
     "Run",
@@ -124,7 +127,9 @@ def _frame(columns: dict[str, Any]) -> pandas.DataFrame:
     except ImportError as error:
         from trainboard.errors import MissingDependencyError
 
-        raise MissingDependencyError("to_pandas() needs pandas: pip install pandas") from error
+        raise MissingDependencyError(
+            "to_pandas() needs pandas: pip install 'trainboard[pandas]'"
+        ) from error
     return pandas.DataFrame(columns)
 
 
@@ -134,7 +139,9 @@ def _polars(columns: dict[str, Any]) -> polars.DataFrame:
     except ImportError as error:
         from trainboard.errors import MissingDependencyError
 
-        raise MissingDependencyError("to_polars() needs polars: pip install polars") from error
+        raise MissingDependencyError(
+            "to_polars() needs polars: pip install 'trainboard[polars]'"
+        ) from error
     return polars.DataFrame(columns)
 
 
@@ -330,6 +337,47 @@ class ReloadReport:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class LoadProgress:
+    """How far a provider has read its logdir: for a progress line while a big one loads.
+
+    ``loaded`` turns true when the first :meth:`DataProvider.reload` has finished (it
+    stays true); ``loading`` is true while any reload runs. ``files_total`` and ``bytes_total``
+    count the event files found by the latest reload and their sizes then; ``files_read`` and
+    ``bytes_read`` how much of them is indexed so far (a file counts once it is read to
+    the size it had when found; a reopened logdir's cached index counts as read).
+    ``seconds`` is how long the first reload took, or has taken so far (0 before it).
+    """
+
+    loaded: bool
+    loading: bool
+    runs: int
+    files_total: int
+    files_read: int
+    bytes_total: int
+    bytes_read: int
+    seconds: float
+
+    @staticmethod
+    def combine(parts: list[LoadProgress]) -> LoadProgress:
+        """The progress of several providers read together (sums; loaded when all are).
+
+        Example::
+
+            LoadProgress.combine([a.load_progress(), b.load_progress()])
+        """
+        return LoadProgress(
+            loaded=all(p.loaded for p in parts),
+            loading=any(p.loading for p in parts),
+            runs=sum(p.runs for p in parts),
+            files_total=sum(p.files_total for p in parts),
+            files_read=sum(p.files_read for p in parts),
+            bytes_total=sum(p.bytes_total for p in parts),
+            bytes_read=sum(p.bytes_read for p in parts),
+            seconds=max((p.seconds for p in parts), default=0.0),
+        )
+
+
 class DataProvider(abc.ABC):
     """Runs, tags and their series, read from somewhere (see the module docstring).
 
@@ -465,6 +513,61 @@ class DataProvider(abc.ABC):
     @abc.abstractmethod
     def warnings(self) -> list[LoadWarning]:
         """Problems met while reading, current as of the last reload."""
+
+    @abc.abstractmethod
+    def load_progress(self) -> LoadProgress:
+        """How far reading has got (safe to call from any thread while a reload runs).
+
+        Example::
+
+            progress = provider.load_progress()
+            print(f"{progress.files_read}/{progress.files_total} files")
+        """
+
+    # -- the captured environment and run notes (docs/data.md) -------------
+
+    def read_environment(self, run: str) -> dict[str, Any] | None:
+        """The environment a ``SummaryWriter`` recorded for ``run``, or None if it has none.
+
+        Example::
+
+            env = provider.read_environment("exp1")
+            commit = env and env.get("git_commit")
+        """
+        from trainboard.format.kinds import environment
+
+        if not any(i.tag == environment.DATA_TAG for i in self.tags(run)):
+            return None
+        series = self.read_tensors(run, environment.DATA_TAG)
+        if not len(series):
+            return None
+        return environment.decode(series.values[-1])
+
+    def run_notes(self) -> dict[str, RunNote]:
+        """Every run's note (display name, colour, tags, ...; ``data/notes.py``).
+
+        Runs without a note are absent; trashed runs are present (``trashed`` set).
+        A provider that keeps no notes has none.
+        """
+        return {}
+
+    def update_run_notes(
+        self, run: str, changes: Mapping[str, Any], *, revision: int | None = None
+    ) -> RunNote:
+        """Change ``run``'s note (``{"trashed": True}`` moves the run to the trash).
+
+        ``revision``: the note's revision the change was made from; a note changed
+        since raises :class:`~trainboard.data.notes.NotesConflictError`.
+
+        Example::
+
+            provider.update_run_notes("exp1", {"color": "#ff8800", "tags": ["best"]})
+        """
+        raise ValueError(f"{type(self).__name__} keeps no run notes")
+
+    def delete_run_notes(self, run: str, *, revision: int | None = None) -> None:
+        """Forget ``run``'s note (a trashed run must be restored first)."""
+        raise ValueError(f"{type(self).__name__} keeps no run notes")
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files and save state; the provider must not be used afterwards."""

@@ -6,18 +6,24 @@ a minute, logging what the PyTorch tutorials log — loss and accuracy with
 gradient histograms, an embedding of features with labels and thumbnails, a PR
 curve per class, text — plus audio, video, a mesh, hparams and a custom-scalars
 layout, so every tab has something to show.
+
+With ``live`` (a :class:`trainboard.demo.live.LiveWindows`), it also pushes its progress
+through ``trainboard.Visdom`` to the Live tab; ``pace`` slows each epoch to at least that
+many seconds, so a page that watches sees the points arrive; ``stop`` ends it early.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from trainboard.demo.live import LiveWindows
 from trainboard.errors import MissingDependencyError
 
-__all__ = ["DemoConfig", "run_demo"]
+__all__ = ["DemoConfig", "check_dependencies", "run_demo"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,12 @@ class DemoConfig:
     batch_size: int = 32
     lr: float = 0.02
     seed: int = 0
+    pace: float = 0.0  # seconds each epoch takes at least
+
+
+def check_dependencies() -> None:
+    """Raise MissingDependencyError (naming the extra to install) unless the demo can run."""
+    _imports()
 
 
 def _imports() -> tuple[Any, Any]:
@@ -36,7 +48,7 @@ def _imports() -> tuple[Any, Any]:
     except ImportError as exc:
         raise MissingDependencyError(
             f"trainboard demo needs PyTorch and scikit-learn ({exc.name} is missing): "
-            "pip install torch scikit-learn"
+            "pip install 'trainboard[demo]' (PyTorch and scikit-learn)"
         ) from exc
     return torch, load_digits
 
@@ -66,8 +78,18 @@ def _data(torch: Any, load_digits: Any, seed: int) -> tuple[Any, Any, Any, Any]:
     return x[:split], y[:split], x[split:], y[split:]
 
 
-def run_demo(config: DemoConfig = DemoConfig(), *, log: Any = print) -> str:
-    """Train and log into ``config.logdir``; return that directory."""
+def run_demo(
+    config: DemoConfig = DemoConfig(),
+    *,
+    log: Any = print,
+    live: LiveWindows | None = None,
+    stop: threading.Event | None = None,
+) -> str:
+    """Train and log into ``config.logdir``; return that directory.
+
+    ``live`` also gets the progress (Visdom windows); a set ``stop`` ends training after
+    the current epoch, without the final summaries.
+    """
     torch, load_digits = _imports()
     from trainboard import SummaryWriter
 
@@ -77,23 +99,44 @@ def run_demo(config: DemoConfig = DemoConfig(), *, log: Any = print) -> str:
     optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=0.9)
     loss_fn = torch.nn.CrossEntropyLoss()
     started = time.monotonic()
+    epochs = 0
     with SummaryWriter(config.logdir) as writer:
         _log_setup(writer, model, x_train, y_train, config)
+        if live is not None:
+            live.started(f"training a CNN on {len(y_train)} digits for {config.epochs} epochs")
         step = 0
         for epoch in range(config.epochs):
+            if stop is not None and stop.is_set():
+                break
+            epoch_started = time.monotonic()
             step = _train_epoch(
-                torch, writer, model, optimizer, loss_fn, x_train, y_train, config.batch_size, step
+                torch, writer, model, optimizer, loss_fn, x_train, y_train, config.batch_size, step,
+                live,
             )
             metrics = _evaluate(
                 torch, writer, model, loss_fn, x_train, y_train, x_val, y_val, epoch, step
             )
             _log_epoch(torch, writer, model, epoch, step, metrics, x_val, y_val)
+            if live is not None:
+                with torch.no_grad():
+                    live.epoch(torch, epoch, metrics, model(x_val), x_val, y_val)
             log(
                 f"epoch {epoch + 1}/{config.epochs}: val loss {metrics['val_loss']:.3f}, "
                 f"val accuracy {metrics['val_acc']:.3f}"
             )
-        _log_final(torch, writer, model, x_val, y_val, metrics, config, step)
-    log(f"logged {config.epochs} epochs to {config.logdir} in {time.monotonic() - started:.0f} s")
+            epochs = epoch + 1
+            rest = config.pace - (time.monotonic() - epoch_started)
+            if rest > 0 and epochs < config.epochs:
+                if stop is not None:
+                    stop.wait(rest)
+                else:
+                    time.sleep(rest)
+        if epochs == config.epochs:
+            _log_final(torch, writer, model, x_val, y_val, metrics, config, step)
+    summary = f"logged {epochs} epochs to {config.logdir} in {time.monotonic() - started:.0f} s"
+    if live is not None:
+        live.finished(summary)
+    log(summary)
     return config.logdir
 
 
@@ -136,6 +179,7 @@ def _train_epoch(
     y: Any,
     batch_size: int,
     step: int,
+    live: LiveWindows | None = None,
 ) -> int:
     model.train()
     order = torch.randperm(len(y))
@@ -146,6 +190,8 @@ def _train_epoch(
         loss.backward()
         optimizer.step()
         writer.add_scalar("loss/train_step", loss, step)
+        if live is not None:
+            live.step(step, loss.item())
         step += 1
     for name, param in model.named_parameters():
         if param.grad is not None:

@@ -33,13 +33,15 @@ def event_filename(
 
     ``events.out.tfevents.<10-digit unix time>.<host>.<pid>.<counter><suffix>``; the
     pid and the process-wide counter keep two writers created in the same second
-    from colliding (tensorboardX's names omit them and can truncate each other).
+    from colliding (tensorboardX's names omit them and can truncate each other). The
+    counter is zero-padded, so that name order is creation order (readers, TensorBoard's
+    too, read a run's files in name order; torch's ``.10`` sorts before its ``.9``).
     """
     seconds = int(time.time() if now is None else now)
     hostname = socket.gethostname() if host is None else host
     return (
         f"events.out.{EVENT_FILE_INFIX}.{seconds:010d}.{hostname}.{os.getpid()}."
-        f"{next(_file_counter)}{filename_suffix}"
+        f"{next(_file_counter):06d}{filename_suffix}"
     )
 
 

@@ -35,6 +35,7 @@ from trainboard.server.routes import (
     hparams,
     images,
     mesh,
+    notes,
     pr_curves,
     projector,
     scalars,
@@ -64,6 +65,7 @@ _ROUTE_MODULES = (
     graphs,
     mesh,
     projector,
+    notes,
 )
 
 _NOT_BUILT = """<!doctype html><html><meta charset="utf-8"><title>trainboard</title>

@@ -113,7 +113,9 @@ class ScalarMirror:
             from trainboard.writer import SummaryWriter
 
             path = os.path.join(self.directory, env_dirname(env))
-            writer = self._writers[env] = SummaryWriter(path, flush_secs=1)
+            # The board's own process ran nothing worth recording as an environment.
+            writer = SummaryWriter(path, flush_secs=1, capture_environment=False)
+            self._writers[env] = writer
         for step, value in points:
             writer.add_scalar(tag, value, step)
         last = max(step for step, _ in points)

@@ -5,8 +5,10 @@ queued item. The ``add_*`` methods live in mixins beside this module."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -18,6 +20,8 @@ from trainboard.writer._worker import OP_CALL, OP_EVENT, OP_VALUES, Worker
 from trainboard.writer.file_writer import FileWriter, local_logdir, track
 
 __all__ = ["WriterBase", "default_logdir"]
+
+log = logging.getLogger("trainboard.writer")
 
 
 def default_logdir(comment: str = "") -> str:
@@ -43,6 +47,8 @@ class WriterBase:
         max_pending: int = 1_000_000,
         on_full: str = "block",
         comet_config: dict[str, Any] | None = None,
+        capture_environment: bool = True,
+        system_metrics: bool | float = False,
     ) -> None:
         if logdir is not None:
             if log_dir is not None and os.fspath(log_dir) != os.fspath(logdir):
@@ -59,6 +65,11 @@ class WriterBase:
             raise TypeError(f"filename_suffix must be a str, got {filename_suffix!r}")
         if on_full not in ("block", "drop"):
             raise ValueError(f"on_full must be 'block' or 'drop', got {on_full!r}")
+        from trainboard.writer._system_metrics import interval_of, require_psutil
+
+        metrics_interval = interval_of(system_metrics)
+        if metrics_interval is not None:
+            require_psutil()  # before any file is created
         self.log_dir = local_logdir(log_dir) if log_dir else default_logdir(comment)
         self.purge_step = step_of(purge_step, "purge_step")
         self._max_queue = int(max_queue)
@@ -73,8 +84,15 @@ class WriterBase:
         self._defaults: tuple[int | None, float | None] | None = None  # use_metadata()
         self.file_writer: FileWriter | None = None
         self.all_writers: dict[str, FileWriter] = {}
+        self._system_metrics: Any = None  # the SystemMetrics sampler, while one runs
         if self._write_to_disk:
             self._get_file_writer()
+            if capture_environment:
+                self._capture_environment()
+            if metrics_interval is not None:
+                from trainboard.writer._system_metrics import SystemMetrics
+
+                self._system_metrics = SystemMetrics(self, metrics_interval)
         track(self)
 
     # --------------------------------------------------------------- properties
@@ -129,6 +147,30 @@ class WriterBase:
                 self.purge_step = None
             self._restore_fast()
         return self.file_writer
+
+    def _capture_environment(self) -> None:
+        """Queue the environment record (``writer/_environment.py``) for the worker.
+
+        The command line and working directory are taken now; the rest (git, versions,
+        GPUs) on the worker. A failure there is logged, never raised to the caller.
+        """
+        try:
+            cwd = os.getcwd()
+        except OSError:
+            return
+        command = list(sys.argv)
+        assert self.file_writer is not None and self.file_writer._file is not None
+        main_path = self.file_writer._file.path
+
+        def record() -> None:
+            from trainboard.writer import _environment
+
+            try:
+                _environment.write_record(main_path, _environment.gather(command, cwd))
+            except Exception as exc:
+                log.warning("trainboard: could not record the environment: %s", exc)
+
+        self._submit_call(record, "recording the environment")
 
     def _restore_fast(self) -> None:
         worker, writer = self._worker, self.file_writer
@@ -264,6 +306,9 @@ class WriterBase:
 
     def close(self) -> None:
         """Flush and close every event file. Idempotent; logging afterwards opens new files."""
+        sampler, self._system_metrics = self._system_metrics, None
+        if sampler is not None:
+            sampler.stop()
         worker = self._worker
         self._fast = None
         if worker is None:
@@ -285,6 +330,7 @@ class WriterBase:
         """In a forked child: drop the parent's files and thread; log to new files lazily."""
         self._fast = None
         self._worker = None
+        self._system_metrics = None  # its thread is the parent's
         for writer in self.all_writers.values():
             writer._after_fork()
         self.file_writer = None

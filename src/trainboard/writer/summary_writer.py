@@ -50,6 +50,18 @@ class SummaryWriter(
         max_pending: Most events queued before ``on_full`` applies (trainboard).
         on_full: ``"block"`` (default) waits for the background writer when the queue
             is full; ``"drop"`` drops the new event and counts it in :attr:`dropped`.
+        capture_environment: True (default) records, once, what ran: command line,
+            working directory, git commit and dirty flag (inside a git repository), host,
+            Python, torch, CUDA and GPU names (only when torch is imported already) and
+            trainboard's version, as a text table TensorBoard shows (tag ``environment``)
+            and as JSON that ``trainboard.open(...).environment(run)`` reads back. It is
+            gathered on the background thread and written to an event file of its own,
+            ``.<event file name>.environment`` (docs/data.md). False records nothing
+            (trainboard; torch and tensorboardX have no such record).
+        system_metrics: True samples CPU, memory and GPU use every 5 s (a number: every
+            that many seconds) on a daemon thread, as scalars under ``system/``, until
+            ``close()``. Needs psutil (``pip install 'trainboard[system]'``); GPUs need
+            pynvml, or torch with CUDA initialized (trainboard).
 
     The calling thread only validates and queues; protobufs, image/audio encoding,
     CRCs and file I/O happen on one background thread per writer (shared by the

@@ -34,6 +34,8 @@ export class AudioDashboard extends MediaDashboard<AudioCard> {
       queue: this.context.queue,
       visibility: this.context.visibility,
       color: (run) => this.context.color(run),
+      actions: this.cardActions(spec),
+      linkedStep: () => this.linkedStep,
     });
   }
 }

@@ -46,7 +46,7 @@ export function formatX(axis: DistributionXAxis, value: number): string {
 
 export class DistributionChart {
   readonly element: HTMLElement;
-  private readonly canvas: HTMLCanvasElement;
+  readonly canvas: HTMLCanvasElement;
   private readonly tooltip: HTMLDivElement;
   private series: DistributionSeries | null = null;
   private style: DistributionStyle | null = null;

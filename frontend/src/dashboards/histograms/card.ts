@@ -4,6 +4,7 @@
 // plus the chart's (chart.ts) and the card shell's (components/card.ts).
 
 import type { DashboardContext } from "../../core/dashboard";
+import { linkedStep } from "../../core/linked_step";
 import type { HistogramSeries } from "../../api/histograms";
 import { fetchHistograms } from "../../api/histograms";
 import { HistogramChart } from "./chart";
@@ -21,6 +22,8 @@ export interface HistogramCardDebug extends KindCardDebug {
   readonly bins: number;
   readonly xRange: [number, number] | null;
   readonly hover: HistogramHover | null;
+  /** The step of the slice outlined for the linked step, or null. */
+  readonly linkedStep: number | null;
 }
 
 export class HistogramCard extends HistogramKindCard<HistogramSeries, HistogramChart> {
@@ -35,8 +38,11 @@ export class HistogramCard extends HistogramKindCard<HistogramSeries, HistogramC
     if (!this.series) return;
     const chart = this.drawingChart();
     const mode = this.mode();
-    chart.setData(this.series, { mode, theme: this.context.theme(), color: this.context.color(this.spec.run) }, this.width());
+    const linked = linkedStep(this.context.state());
+    chart.setData(this.series, { mode, theme: this.context.theme(), color: this.context.color(this.spec.run), linkedStep: linked }, this.width());
     this.element.dataset.slices = String(chart.drawnSlices);
+    if (chart.linkedSlice === null) delete this.element.dataset.linkedStep;
+    else this.element.dataset.linkedStep = String(chart.linkedSlice);
     this.element.dataset.mode = mode;
   }
 
@@ -55,6 +61,7 @@ export class HistogramCard extends HistogramKindCard<HistogramSeries, HistogramC
       bins: s?.bins ?? 0,
       xRange: s && s.xMin !== null && s.xMax !== null ? [s.xMin, s.xMax] : null,
       hover: this.chart?.hover ?? null,
+      linkedStep: this.chart?.linkedSlice ?? null,
     };
   }
 

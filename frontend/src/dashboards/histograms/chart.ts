@@ -22,6 +22,8 @@ export interface HistogramStyle {
   readonly theme: Theme;
   /** The run's colour (#rrggbb): the newest step's; older steps fade towards the background. */
   readonly color: string;
+  /** The linked step (core/linked_step.ts): its slice, or the last before it, is outlined. */
+  readonly linkedStep?: number | null;
 }
 
 /** Where the plot goes inside a canvas of `width` x `height` (the step or count axis beside it). */
@@ -50,7 +52,7 @@ function tracePath(ctx: CanvasRenderingContext2D, layout: HistogramLayout, slice
 
 export class HistogramChart {
   readonly element: HTMLElement;
-  private readonly canvas: HTMLCanvasElement;
+  readonly canvas: HTMLCanvasElement;
   private readonly tooltip: HTMLDivElement;
   private series: HistogramSeries | null = null;
   private style: HistogramStyle | null = null;
@@ -59,6 +61,8 @@ export class HistogramChart {
   private hovered: HistogramHover | null = null;
   /** Slices stroked by the last draw (0 until drawn). */
   drawnSlices = 0;
+  /** The step of the slice outlined for the linked step (null: none). */
+  linkedSlice: number | null = null;
 
   constructor(width: number) {
     this.width = width;
@@ -123,6 +127,24 @@ export class HistogramChart {
       ctx.strokeStyle = colors.stroke;
       ctx.lineWidth = slice.age === 1 ? 1.5 : 1;
       ctx.stroke();
+    }
+    this.linkedSlice = null;
+    const linked = style.linkedStep ?? null;
+    if (linked !== null) {
+      let chosen: Slice | undefined;
+      for (const slice of layout.slices) {
+        const step = series.steps[slice.index] as number;
+        if (step <= linked && (!chosen || step >= (series.steps[chosen.index] as number))) chosen = slice;
+      }
+      if (chosen) {
+        this.linkedSlice = series.steps[chosen.index] as number;
+        tracePath(ctx, layout, chosen);
+        ctx.strokeStyle = chartPalette(style.theme).text;
+        ctx.lineWidth = 2.5;
+        ctx.setLineDash([4, 3]);
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
     }
     if (hoveredSlice && this.hovered) this.paintHover(ctx, layout, hoveredSlice, this.hovered, style);
   }

@@ -61,6 +61,8 @@ export class ImagesDashboard extends MediaDashboard<ImageCard> {
       visibility: this.context.visibility,
       color: (run) => this.context.color(run),
       enlarge: (card) => this.enlarge(card),
+      actions: this.cardActions(spec),
+      linkedStep: () => this.linkedStep,
       ...(this.loadImage ? { loadImage: this.loadImage } : {}),
     });
   }

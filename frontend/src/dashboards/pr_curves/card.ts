@@ -20,6 +20,7 @@ import type { PrCurve } from "./api";
 import { fetchCurves, fetchSteps } from "./api";
 import type { PrSeries } from "./chart";
 import { X_RANGE, Y_RANGE } from "./chart";
+import type { ChartPicture } from "../../charts/export";
 import type { PrTooltipRow } from "./tooltip";
 
 /** What a card needs of its chart (PrChart; tests pass a stand-in: no canvas there). */
@@ -98,6 +99,7 @@ export class PrCard implements TagCard<TagCardSpec> {
   private readonly runList: HTMLDivElement;
   private readonly rows = new Map<string, RunRow>();
   private chart: PrChartLike | null = null;
+  private drawn: readonly PrSeries[] = [];
   private indexStale = true;
   private readonly staleCurves = new Set<string>();
 
@@ -114,9 +116,17 @@ export class PrCard implements TagCard<TagCardSpec> {
       visibility: env.visibility,
       queue: env.queue,
       load: (signal) => this.load(signal),
+      actions: { picture: () => this.picture(), resized: () => this.resize() },
     });
     this.element = this.card.element;
     this.card.body.append(this.chartRoot, this.runList);
+  }
+
+  /** The chart with its title and a legend of the runs drawn, for export; null before it is drawn. */
+  picture(): ChartPicture | null {
+    const canvas = this.chartRoot.querySelector("canvas");
+    if (!canvas) return null;
+    return { title: this.spec.tag, theme: this.env.theme(), canvas, legend: this.drawn.map((s) => ({ label: s.run, color: s.color })) };
   }
 
   setSpec(spec: TagCardSpec): void {
@@ -225,6 +235,7 @@ export class PrCard implements TagCard<TagCardSpec> {
     if (this.rows.size === 0) return { state: "empty", status: "No PR curves for the selected runs." };
     if (!this.chart) this.chart = this.env.createChart(this.chartRoot, this.width(), CHART_HEIGHT, this.env.theme());
     this.chart.setData(series);
+    this.drawn = series;
     return { state: "ready", status: errors.join("; ") };
   }
 }

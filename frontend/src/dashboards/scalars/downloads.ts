@@ -9,7 +9,7 @@ import type { ApiClient } from "../../api/client";
 import type { DownloadFormat } from "../../api/scalars";
 import { scalarDataHref } from "../../api/scalars";
 import { h } from "../../core/dom";
-import type { CardSpec } from "./card_specs";
+import type { CardSpec } from "../../components/scalar_card_specs";
 
 /** A file name for a download: run and tag with path separators made safe. */
 export function downloadName(run: string, tag: string, format: DownloadFormat): string {

@@ -1,22 +1,27 @@
 // The Scalars dashboard: keeps one ScalarCard per card spec, reacts to view settings and run
 // selection, fetches only what is in view, and refetches the cards that live updates touch.
 // It loads its own tag index (GET /api/tags?kind=scalars) when created, when push messages
-// say runs or scalar tags changed, and after a reconnect.
+// say runs or scalar tags changed, and after a reconnect. A card's zoom is kept in the URL
+// (zoom_url.ts) and restored from it; the key "s" toggles smoothing (core/keyboard.ts).
 
 import type { LiveMessage, PointsUpdate, RunsInfo, TagsIndex } from "../../api/client";
 import { LineChart } from "../../charts/line_chart";
 import { CardGrid, emptyMessage, runTagKey, selectionChanged } from "../../components/card_grid";
-import type { DashboardContext, DashboardFactory, DashboardView } from "../../core/dashboard";
+import type { CardRef, DashboardContext, DashboardFactory, DashboardView, RenderedCard } from "../../core/dashboard";
+import { linkedStepPatch } from "../../core/linked_step";
 import { registerDebugHooks } from "../../core/debug_hooks";
 import { DebouncedCalls, h } from "../../core/dom";
+import { keyboard } from "../../core/keyboard";
+import { DEFAULT_SMOOTHING } from "../../charts/smoothing";
 import { LatestLoad } from "../../core/latest_load";
 import { drawnRuns } from "../../core/selection";
 import type { AppState } from "../../core/url_state";
 import type { ChartFactory } from "./card";
 import { ScalarCard } from "./card";
-import type { CardSpec } from "./card_specs";
-import { buildCardGroups } from "./card_specs";
-import { ControlsView, cardViewOf, followViewChange } from "../../components/scalar_settings";
+import type { CardSpec } from "../../components/scalar_card_specs";
+import { buildCardGroups } from "../../components/scalar_card_specs";
+import { ControlsView, cardViewOf, followViewChange, scalarSettings, scalarSettingsParams } from "../../components/scalar_settings";
+import { formatZoom, parseZoom, zoomParamName } from "./zoom_url";
 
 export interface ScalarsOptions {
   /** A stand-in chart for tests (no canvas there). */
@@ -31,6 +36,8 @@ export interface CardDebug {
   readonly state: string;
   readonly visible: boolean;
   readonly zoom: [number, number] | null;
+  /** The step (or range) picked on the chart and its table's rows, or null. */
+  readonly picked: unknown;
   /** The x and y ranges the chart shows (null before it is drawn). */
   readonly scales: { x: [number, number]; y: [number, number]; logY: boolean } | null;
   readonly series: readonly {
@@ -56,8 +63,13 @@ export class ScalarsDashboard implements DashboardView {
   private readonly calls = new DebouncedCalls();
   private readonly touched = new Set<string>();
   private runs: RunsInfo | null = null;
+  /** Cards made for elsewhere (renderCard). */
+  private readonly outside = new Set<ScalarCard>();
   private readonly refetchPartial: () => void;
   private readonly refetchTouched: () => void;
+  private readonly unregisterKeys: () => void;
+  /** The smoothing to go back to when the shortcut turns smoothing on again. */
+  private lastSmoothing = DEFAULT_SMOOTHING;
 
   constructor(context: DashboardContext, options: ScalarsOptions = {}) {
     this.context = context;
@@ -80,6 +92,20 @@ export class ScalarsDashboard implements DashboardView {
     this.refetchTouched = this.calls.add(LIVE_REFETCH_MS, () => this.flushTouched());
     this.tags = new LatestLoad({ fetch: () => context.client.tags("scalars"), what: "the scalar tags", loaded: () => this.rebuild() });
     void this.tags.load();
+    this.unregisterKeys = keyboard.register({
+      id: "scalars.toggle-smoothing",
+      keys: ["s"],
+      group: "Scalar charts",
+      description: "Smoothing off, or back on",
+      run: () => this.toggleSmoothing(),
+    });
+  }
+
+  /** Smoothing 0 when it is on, else the last value it had (or the default). */
+  toggleSmoothing(): void {
+    const smoothing = scalarSettings(this.context.state()).smoothing;
+    if (smoothing > 0) this.lastSmoothing = smoothing;
+    this.context.setParams(scalarSettingsParams({ smoothing: smoothing > 0 ? 0 : this.lastSmoothing || DEFAULT_SMOOTHING }));
   }
 
   /** Tag loads and debounced refetches not yet started (cards' fetches count in the queue). */
@@ -117,6 +143,12 @@ export class ScalarsDashboard implements DashboardView {
     this.controls.show(state);
     if (selectionChanged(state, previous)) this.rebuild();
     followViewChange(this.cards(), state, previous, this.refetchPartial);
+    for (const card of this.cards()) card.setZoom(this.urlZoom(card.spec, state));
+  }
+
+  /** The zoom the URL of `state` gives the card of `spec`. */
+  private urlZoom(spec: CardSpec, state: AppState = this.context.state()): [number, number] | null {
+    return parseZoom(state.params[zoomParamName(spec.tag, spec.parent)], scalarSettings(state).xaxis);
   }
 
   themeChanged(): void {
@@ -160,6 +192,7 @@ export class ScalarsDashboard implements DashboardView {
       state: card.state,
       visible: card.visible,
       zoom: card.zoomRange ? [card.zoomRange[0], card.zoomRange[1]] : null,
+      picked: card.picked,
       scales: card.scales ? { x: [...card.scales.x], y: [...card.scales.y], logY: card.scales.logY } : null,
       series: card.series.map((s) => ({
         run: s.label,
@@ -172,12 +205,42 @@ export class ScalarsDashboard implements DashboardView {
     }));
   }
 
+  /** A card of tag `ref.tag` (add_scalars parent `ref.run`) drawing the selected runs, kept up to date here. */
+  renderCard(ref: CardRef): RenderedCard | null {
+    if (ref.dashboard !== "scalars") return null;
+    const spec = this.allSpecs().find((s) => s.key === ref.key) ?? { key: ref.key, tag: ref.tag, parent: ref.run, runs: [] };
+    const card = this.newCard(spec);
+    this.outside.add(card);
+    return {
+      element: card.element,
+      resize: () => card.resize(),
+      destroy: () => {
+        this.outside.delete(card);
+        this.context.visibility.unobserve(card.element);
+        card.destroy();
+      },
+    };
+  }
+
+  /** Every card the selected runs give, whatever the tag filter. */
+  private allSpecs(): CardSpec[] {
+    const tags = this.tags.value;
+    if (!this.runs || !tags) return [];
+    const state = this.context.state();
+    const drawn = drawnRuns(this.runs.runs, state.runFilter, state.hiddenRuns);
+    return buildCardGroups(this.runs.runs, tags, drawn, "").flatMap((group) => group.items);
+  }
+
   destroy(): void {
+    this.unregisterKeys();
+    for (const card of this.outside) card.destroy();
+    this.outside.clear();
     this.grid.destroy();
   }
 
+  /** The grid's cards, then those made for elsewhere (pinned, the "all" view). */
   private cards(): ScalarCard[] {
-    return [...this.grid.cards.values()];
+    return [...this.grid.cards.values(), ...this.outside];
   }
 
   private flushTouched(): void {
@@ -195,7 +258,15 @@ export class ScalarsDashboard implements DashboardView {
       createChart: this.createChart,
       view: () => cardViewOf(this.context.state(), this.context.theme()),
       color: (run, theme) => this.context.colors.color(run, theme),
+      pins: this.context.pins,
+      setLinkedStep: (step) => this.context.setParams(linkedStepPatch(step)),
+      zoomChanged: (range) => {
+        const name = zoomParamName(card.spec.tag, card.spec.parent);
+        const xaxis = scalarSettings(this.context.state()).xaxis;
+        this.context.setParams({ [name]: range ? formatZoom(xaxis, range) : null });
+      },
     });
+    card.setZoom(this.urlZoom(spec));
     this.context.visibility.observe(card.element, (visible) => card.setVisible(visible));
     return card;
   }
@@ -210,6 +281,10 @@ export class ScalarsDashboard implements DashboardView {
     const drawn = drawnRuns(this.runs.runs, state.runFilter, state.hiddenRuns);
     const groups = buildCardGroups(this.runs.runs, tags, drawn, state.tagFilter);
     this.grid.show(groups);
+    if (this.outside.size > 0) {
+      const specs = new Map(this.allSpecs().map((spec) => [spec.key, spec]));
+      for (const card of this.outside) card.setSpec(specs.get(card.spec.key) ?? { ...card.spec, runs: [] });
+    }
     const hasScalars = [...tags.values()].some((t) => t.size > 0);
     const noData = hasScalars ? null : "No scalar data in this logdir yet. Log some with SummaryWriter.add_scalar().";
     this.grid.showEmpty(emptyMessage({ error: this.tags.error, noData, selected: drawn.size, shown: groups.length }));

@@ -44,6 +44,8 @@ export class VideoDashboard extends MediaDashboard<VideoCard> {
       queue: this.context.queue,
       visibility: this.context.visibility,
       color: (run) => this.context.color(run),
+      actions: this.cardActions(spec),
+      linkedStep: () => this.linkedStep,
       ...(this.loadImage ? { loadImage: this.loadImage } : {}),
     });
   }

@@ -76,10 +76,22 @@ def check_image_layout(
         raise ValueError(
             f"dataformats={dataformats!r} reads {name} of shape {tuple(shape)} as "
             f"{_axes(shape, fmt)}, but C must be 1 (gray), 3 (RGB) or 4 (RGBA)"
+            f"{_channels_last_hint(shape, fmt)}"
         )
     if min(shape) == 0:
         raise ValueError(f"{name} is empty: shape {tuple(shape)} ({_axes(shape, fmt)})")
     return fmt
+
+
+def _channels_last_hint(shape: tuple[int, ...], fmt: str) -> str:
+    """The fix for the usual mistake, channels last (an H×W×3 array) read as ``CHW``."""
+    channels_last = fmt.replace("C", "") + "C"
+    if fmt.endswith("C") or shape[-1] not in _CHANNELS:
+        return ""
+    return (
+        f"; for channels last (shape {_axes(shape, channels_last)}) pass "
+        f"dataformats={channels_last!r}"
+    )
 
 
 def check_video_layout(

@@ -1,4 +1,4 @@
-"""Core routes: environment, runs (with kinds and warnings), tags of a kind."""
+"""Core routes: environment, load progress, runs (with kinds and warnings), tags of a kind."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from trainboard.server.routes._util import call_impl, provider_of, query_param
 from trainboard.server.wire import Model, json_response
 from trainboard.server.wire.core import (
     Environment,
+    LoadProgress,
     LoadWarning,
     Run,
     RunsResponse,
@@ -22,7 +23,7 @@ from trainboard.server.wire.core import (
     TagsResponse,
 )
 
-__all__ = ["OPENAPI", "ROUTES", "runs_impl", "tags_impl"]
+__all__ = ["OPENAPI", "ROUTES", "progress_impl", "runs_impl", "tags_impl"]
 
 
 def environment_impl(request: Request) -> Environment:
@@ -34,6 +35,21 @@ def environment_impl(request: Request) -> Environment:
         "logdir": state.logdir,
         "window_title": state.window_title,
         "reload_interval": state.reload_interval,
+    }
+
+
+def progress_impl(provider: DataProvider) -> LoadProgress:
+    """How far the provider has read (answered at once, even during the first load)."""
+    progress = provider.load_progress()
+    return {
+        "loaded": progress.loaded,
+        "loading": progress.loading,
+        "runs": progress.runs,
+        "files_total": progress.files_total,
+        "files_read": progress.files_read,
+        "bytes_total": progress.bytes_total,
+        "bytes_read": progress.bytes_read,
+        "seconds": progress.seconds,
     }
 
 
@@ -103,6 +119,11 @@ async def environment_route(request: Request) -> JSONResponse:
     return JSONResponse(environment_impl(request))
 
 
+async def progress_route(request: Request) -> JSONResponse:
+    provider: DataProvider = request.app.state.provider  # no waiting for the first load
+    return JSONResponse(progress_impl(provider))
+
+
 async def runs_route(request: Request) -> JSONResponse:
     return JSONResponse(await call_impl(runs_impl, await provider_of(request)))
 
@@ -114,6 +135,7 @@ async def tags_route(request: Request) -> JSONResponse:
 
 ROUTES = [
     Route("/api/environment", environment_route),
+    Route("/api/progress", progress_route),
     Route("/api/runs", runs_route),
     Route("/api/tags", tags_route),
 ]
@@ -123,6 +145,13 @@ OPENAPI: dict[str, Any] = {
         "get": {
             "summary": "Server version, logdir and settings.",
             "responses": json_response(Environment),
+        }
+    },
+    "/api/progress": {
+        "get": {
+            "summary": "How far the logdir has been read: files and bytes indexed so far; "
+            "answers at once, also while the first load runs.",
+            "responses": json_response(LoadProgress),
         }
     },
     "/api/runs": {

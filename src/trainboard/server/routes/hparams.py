@@ -1,62 +1,32 @@
 """HParams: every session with its hyperparameters and metrics, in one answer.
 
-A *session* is a run holding ``_hparams_/session_start_info`` (torch's ``add_hparams``
-writes it into a sub-run of the run it describes). Columns are the union over every
-experiment declaration and every session, not only the first experiment's (a known
-TensorBoard complaint). A metric's value in a session is the latest point of scalar tag
-``MetricName.tag`` in run ``<session>/<MetricName.group>`` (the session itself when the
-group is empty), as TensorBoard reads it.
+The table is computed below the server (:mod:`trainboard.data.hparams_table`: what a
+session is, how columns merge, which point is a metric's value); this module turns it
+into JSON (non-finite numbers as strings) and routes it.
 """
 
 from __future__ import annotations
 
 import math
-import posixpath
-from collections.abc import Iterable, Mapping
 from typing import Any
 
-from google.protobuf.message import DecodeError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from trainboard.data.provider import DataClass, DataProvider, Run
-from trainboard.format.kinds import hparams as kind
-from trainboard.format.proto.hparams_pb2 import (
-    DataType,
-    Experiment,
-    HParamInfo,
-    MetricInfo,
-    SessionEndInfo,
-    SessionStartInfo,
-    Status,
-)
+from trainboard.data import hparams_table as table
+from trainboard.data.provider import DataProvider
 from trainboard.server.routes._util import call_impl, provider_of
 from trainboard.server.wire import json_response
 from trainboard.server.wire.hparams import (
-    ColumnType,
     HParamColumn,
     HParamsResponse,
+    JsonValue,
     MetricValue,
     Session,
-    SessionStatus,
 )
 
 __all__ = ["OPENAPI", "ROUTES", "hparams_impl", "json_number"]
-
-_TYPE_NAMES: dict[int, ColumnType] = {
-    DataType.DATA_TYPE_FLOAT64: "number",
-    DataType.DATA_TYPE_STRING: "string",
-    DataType.DATA_TYPE_BOOL: "bool",
-}
-_STATUS_NAMES: dict[int, SessionStatus] = {
-    Status.STATUS_UNKNOWN: "unknown",
-    Status.STATUS_SUCCESS: "success",
-    Status.STATUS_FAILURE: "failure",
-    Status.STATUS_RUNNING: "running",
-}
-
-JsonValue = float | str | bool | None
 
 
 def json_number(value: float) -> float | str:
@@ -68,234 +38,60 @@ def json_number(value: float) -> float | str:
     return "Infinity" if value > 0 else "-Infinity"
 
 
-def _json_value(value: kind.HParamValue | None) -> JsonValue:
+def _json_value(value: table.HParamValue | None) -> JsonValue:
     if isinstance(value, float):
         return json_number(value)
     return value
 
 
-def _type_of(value: kind.HParamValue | None) -> ColumnType | None:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, str):
-        return "string"
-    return "number" if isinstance(value, float) else None
-
-
-class _Column:
-    """One hyperparameter column, merged over declarations and observed values."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.display_name = ""
-        self.description = ""
-        self.types: set[ColumnType] = set()
-        self.domain: list[JsonValue] | None = None
-        self.interval: tuple[float, float] | None = None
-
-    def declare(self, info: HParamInfo) -> None:
-        self.display_name = self.display_name or info.display_name
-        self.description = self.description or info.description
-        declared = _TYPE_NAMES.get(info.type)
-        if declared is not None:
-            self.types.add(declared)
-        which = info.WhichOneof("domain")
-        if which == "domain_discrete":
-            values = [_json_value(kind.value_to_python(v)) for v in info.domain_discrete.values]
-            merged = self.domain or []
-            self.domain = merged + [v for v in values if v not in merged]
-        elif which == "domain_interval" and self.interval is None:
-            self.interval = (info.domain_interval.min_value, info.domain_interval.max_value)
-
-    def to_json(self) -> HParamColumn:
-        # Values of several types (or none known) sort and filter as strings, as TensorBoard.
-        only: ColumnType = next(iter(self.types)) if len(self.types) == 1 else "string"
-        interval = None
-        if self.interval is not None:
-            interval = [json_number(self.interval[0]), json_number(self.interval[1])]
-        return {
-            "name": self.name,
-            "display_name": self.display_name,
-            "description": self.description,
-            "type": only,
-            "domain": self.domain,
-            "interval": interval,
-        }
-
-
-def _hparam_columns(
-    experiments: Iterable[Experiment], starts: Iterable[SessionStartInfo]
-) -> list[HParamColumn]:
-    """Every hyperparameter declared by any experiment or set by any session, in that order."""
-    columns: dict[str, _Column] = {}
-    for experiment in experiments:
-        for info in experiment.hparam_infos:
-            columns.setdefault(info.name, _Column(info.name)).declare(info)
-    for start in starts:
-        for name, value in sorted(start.hparams.items()):
-            found = _type_of(kind.value_to_python(value))
-            column = columns.setdefault(name, _Column(name))
-            if found is not None:
-                column.types.add(found)
-    return [column.to_json() for column in columns.values()]
-
-
-def _declared_metrics(experiments: Iterable[Experiment]) -> list[MetricInfo]:
-    metrics: dict[tuple[str, str], MetricInfo] = {}
-    for experiment in experiments:
-        for info in experiment.metric_infos:
-            metrics.setdefault((info.name.group, info.name.tag), info)
-    return list(metrics.values())
-
-
-def _inferred_metrics(provider: DataProvider, sessions: Iterable[str]) -> list[MetricInfo]:
-    """TensorBoard's rule without any declaration: scalar tags of runs under a session.
-
-    The group is the run's path below the longest session it lies in.
-    """
-    session_set = set(sessions)
-    names: set[tuple[str, str]] = set()
-    for info in provider.tags(data_class=DataClass.SCALAR):
-        path = info.run
-        while path not in session_set and path not in ("", "."):
-            path = posixpath.dirname(path)
-        if path not in session_set:
-            continue
-        group = "" if path == info.run else posixpath.relpath(info.run, path)
-        names.add((group, info.tag))
-    result = []
-    for group, tag in sorted(names, key=lambda name: (name[1], name[0])):
-        metric = MetricInfo()
-        metric.name.group = group
-        metric.name.tag = tag
-        result.append(metric)
-    return result
-
-
-def _metric_run(session: str, group: str) -> str:
-    return posixpath.normpath(posixpath.join(session, group)) if group else session
-
-
-def _metric_values(
-    provider: DataProvider, session: str, metrics: list[MetricInfo], scalars: set[tuple[str, str]]
-) -> list[MetricValue | None]:
-    values: list[MetricValue | None] = []
-    for metric in metrics:
-        run = _metric_run(session, metric.name.group)
-        if (run, metric.name.tag) not in scalars:
-            values.append(None)
-            continue
-        series = provider.read_scalars(run, metric.name.tag)
-        if not len(series):  # every point purged
-            values.append(None)
-            continue
-        values.append(
-            {
-                "value": json_number(float(series.values[-1])),
-                "step": int(series.steps[-1]),
-                "wall_time": float(series.wall_times[-1]),
-            }
-        )
-    return values
-
-
-def _parent(info: Run | None, runs: Mapping[str, Run]) -> str | None:
-    """The run an ``add_hparams`` sub-run describes (None for a session that is a run itself)."""
-    if info is None or info.sub_run != "hparams" or info.parent not in runs:
-        return None
-    return info.parent
-
-
-def _session(
-    run: str,
-    info: Run | None,
-    parent: str | None,
-    start: SessionStartInfo,
-    end: SessionEndInfo | None,
-    metric_values: list[MetricValue | None],
-) -> Session:
-    start_time = start.start_time_secs or (info.start_time if info is not None else None)
+def _column(column: table.HParamColumn) -> HParamColumn:
+    interval = None
+    if column.interval is not None:
+        interval = [json_number(column.interval[0]), json_number(column.interval[1])]
     return {
-        "run": run,
-        "parent": parent,
-        "group_name": start.group_name,
-        "status": _STATUS_NAMES.get(end.status, "unknown") if end is not None else None,
-        "start_time": start_time,
-        "end_time": (end.end_time_secs or None) if end is not None else None,
-        "hparams": {
-            name: _json_value(kind.value_to_python(value))
-            for name, value in sorted(start.hparams.items())
-        },
-        "metrics": metric_values,
+        "name": column.name,
+        "display_name": column.display_name,
+        "description": column.description,
+        "type": column.type,
+        "domain": None if column.domain is None else [_json_value(v) for v in column.domain],
+        "interval": interval,
     }
 
 
-def _plugin_data(provider: DataProvider) -> dict[str, dict[str, bytes]]:
-    """run -> hparams tag -> its ``HParamsPluginData`` bytes (each tag's first metadata)."""
-    contents: dict[str, dict[str, bytes]] = {}
-    for info in provider.tags(plugin_name=kind.PLUGIN_NAME):
-        contents.setdefault(info.run, {})[info.tag] = info.plugin_content
-    return contents
+def _metric_value(value: table.MetricValue | None) -> MetricValue | None:
+    if value is None:
+        return None
+    return {"value": json_number(value.value), "step": value.step, "wall_time": value.wall_time}
 
 
-_FIELDS = {
-    kind.EXPERIMENT_TAG: "experiment",
-    kind.SESSION_START_INFO_TAG: "session_start_info",
-    kind.SESSION_END_INFO_TAG: "session_end_info",
-}
-
-
-def _parsed(contents: Mapping[str, Mapping[str, bytes]], tag: str) -> dict[str, Any]:
-    """run -> the message under ``tag`` for the runs that hold one, in name order.
-
-    Content that does not parse, or holds another message than the tag's, is skipped.
-    """
-    out: dict[str, Any] = {}
-    for run in sorted(contents):
-        content = contents[run].get(tag)
-        if content is None:
-            continue
-        try:
-            data = kind.parse_plugin_data(content)
-        except DecodeError:
-            continue
-        if data.WhichOneof("data") == _FIELDS[tag]:
-            out[run] = getattr(data, _FIELDS[tag])
-    return out
+def _session(session: table.Session) -> Session:
+    return {
+        "run": session.run,
+        "parent": session.parent,
+        "group_name": session.group_name,
+        "status": session.status,
+        "start_time": session.start_time,
+        "end_time": session.end_time,
+        "hparams": {name: _json_value(value) for name, value in session.hparams.items()},
+        "metrics": [_metric_value(value) for value in session.metrics],
+    }
 
 
 def hparams_impl(provider: DataProvider) -> HParamsResponse:
     """Columns (hyperparameters, then metrics) and one entry per session, in run-name order."""
-    contents = _plugin_data(provider)
-    experiments: list[Experiment] = list(_parsed(contents, kind.EXPERIMENT_TAG).values())
-    starts: dict[str, SessionStartInfo] = _parsed(contents, kind.SESSION_START_INFO_TAG)
-    ends: dict[str, SessionEndInfo] = _parsed(contents, kind.SESSION_END_INFO_TAG)
-    metrics = _declared_metrics(experiments) or _inferred_metrics(provider, starts)
-    scalars = {(i.run, i.tag) for i in provider.tags(data_class=DataClass.SCALAR)}
-    runs = {run.name: run for run in provider.runs()}
-    sessions = [
-        _session(
-            run,
-            runs.get(run),
-            _parent(runs.get(run), runs),
-            start,
-            ends.get(run),
-            _metric_values(provider, run, metrics, scalars),
-        )
-        for run, start in starts.items()
-    ]
+    found = table.hparams_table(provider)
     return {
-        "hparams": _hparam_columns(experiments, starts.values()),
+        "hparams": [_column(column) for column in found.hparams],
         "metrics": [
             {
-                "tag": m.name.tag,
-                "group": m.name.group,
+                "tag": m.tag,
+                "group": m.group,
                 "display_name": m.display_name,
                 "description": m.description,
             }
-            for m in metrics
+            for m in found.metrics
         ],
-        "sessions": sessions,
+        "sessions": [_session(session) for session in found.sessions],
     }
 
 

@@ -1,4 +1,5 @@
-"""Models of the core routes: ``/api/environment``, ``/api/runs``, ``/api/tags``."""
+"""Models of the core routes: ``/api/environment``, ``/api/progress``, ``/api/runs``,
+``/api/tags``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ from typing_extensions import TypedDict
 
 from trainboard.data.dashboard_kinds import Kind
 
-__all__ = ["Environment", "LoadWarning", "Run", "RunsResponse", "TagInfo", "TagsResponse"]
+__all__ = [
+    "Environment",
+    "LoadProgress",
+    "LoadWarning",
+    "Run",
+    "RunsResponse",
+    "TagInfo",
+    "TagsResponse",
+]
 
 
 class Environment(TypedDict):
@@ -16,6 +25,24 @@ class Environment(TypedDict):
     logdir: str
     window_title: str
     reload_interval: float
+
+
+class LoadProgress(TypedDict):
+    """How far the server has read the logdir (a progress line while a big one loads).
+
+    ``loaded``: the first read finished. ``files_read``/``files_total`` and
+    ``bytes_read``/``bytes_total``: event files and their bytes indexed so far, of those
+    found. ``seconds``: how long the first read took (or has taken so far).
+    """
+
+    loaded: bool
+    loading: bool
+    runs: int
+    files_total: int
+    files_read: int
+    bytes_total: int
+    bytes_read: int
+    seconds: float
 
 
 class Run(TypedDict):

@@ -1,4 +1,4 @@
-// Which scalar cards to show and how they group.
+// Which scalar cards to show and how they group (the Scalars dashboard and the "all" view).
 //
 // One card per tag, with a line per drawn run that has it. The sub-runs add_scalars creates
 // (same parent, same group_tag) are drawn together on their own card titled by the
@@ -6,11 +6,11 @@
 // part before the first "/"); the tag filter is a case-insensitive regex over tags. Cards
 // without any drawn run are left out (TensorBoard's "hide empty cards").
 
-import type { Run, TagsIndex } from "../../api/client";
-import type { TagGroup } from "../../components/tag_groups";
-import { compareStrings as compare, groupByPrefix } from "../../components/tag_groups";
+import type { Run, TagsIndex } from "../api/client";
+import type { TagGroup } from "./tag_groups";
+import { compareStrings as compare, groupByPrefix } from "./tag_groups";
 
-export { tagPrefix } from "../../components/tag_groups";
+export { tagPrefix } from "./tag_groups";
 
 export interface CardSpec {
   /** Unique among cards: the tag, plus the parent for an add_scalars group. */

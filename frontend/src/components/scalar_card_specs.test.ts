@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Run, TagInfo } from "../../api/client";
-import { buildCardGroups, tagPrefix } from "./card_specs";
+import type { Run, TagInfo } from "../api/client";
+import { buildCardGroups, tagPrefix } from "./scalar_card_specs";
 
 const info: TagInfo = { points: 10, lastStep: 9, displayName: "", description: "" };
 
