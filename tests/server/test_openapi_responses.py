@@ -144,6 +144,11 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
         {"tag": "loss", "runs": "exp", "smoothing": 0.6, "xaxis": "relative", "xmin": 0, "xmax": 1},
     ),
     ("/api/scalars/data", {"run": "exp", "tag": "loss", "format": "json"}),
+    ("/api/scalars/groups", {"tag": "loss", "by": "hparam:lr", "width": 100}),
+    (
+        "/api/scalars/groups",
+        {"tag": "loss", "by": "regex:(e)xp", "stat": "median", "band": "p10_90", "smoothing": 0.5},
+    ),
     ("/api/histograms", {**EXP_TAG, "bins": 10}),
     ("/api/distributions", EXP_TAG),
     ("/api/images/tags", {}),

@@ -2228,6 +2228,75 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/scalars/groups": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Runs holding a scalar tag, grouped: one line and a band per group. */
+        readonly get: {
+            readonly parameters: {
+                readonly query: {
+                    /** @description The scalar tag. */
+                    readonly tag: string;
+                    /** @description hparam:<name>, regex:<pattern> (first capture group) or tag:<note tag>. */
+                    readonly by: string;
+                    /** @description mean or median. */
+                    readonly stat?: "mean" | "median";
+                    /** @description minmax, std (mean ± std) or p10_90. */
+                    readonly band?: "minmax" | "std" | "p10_90";
+                    /** @description Card width in pixels (1-10000). */
+                    readonly width?: number;
+                    /** @description EMA weight in [0, 1), per member. */
+                    readonly smoothing?: number;
+                    /** @description ema or time_ema. */
+                    readonly smoothing_kind?: "ema" | "time_ema";
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description The groups, by name. */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["GroupsResponse"];
+                    };
+                };
+                /** @description A malformed or missing query parameter. */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An unknown run or tag. */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/tags": {
         readonly parameters: {
             readonly query?: never;
@@ -3315,6 +3384,35 @@ export interface components {
             readonly plugin: string;
             readonly profile: boolean;
             readonly tag: string;
+        };
+        /**
+         * @description One group, columnar and per-pixel downsampled: per step the line (``value``), the
+         *     band (``low``..``high``), the members with a finite value there (``count``) and the
+         *     non-finite points ignored there (``nonfinite``); non-finite numbers are null.
+         *     ``total_points`` counts the group's steps before downsampling.
+         */
+        readonly GroupedSeries: {
+            readonly count: readonly number[];
+            readonly high: readonly (number | null)[];
+            readonly low: readonly (number | null)[];
+            readonly members: readonly string[];
+            readonly name: string;
+            readonly nonfinite: readonly number[];
+            readonly returned_points: number;
+            readonly steps: readonly number[];
+            readonly total_points: number;
+            readonly value: readonly (number | null)[];
+        };
+        /** @description The groups of the runs holding ``tag``, by name; ``ungrouped``: runs without a key. */
+        readonly GroupsResponse: {
+            /** @enum {string} */
+            readonly band: "minmax" | "std" | "p10_90";
+            readonly by: string;
+            readonly groups: readonly components["schemas"]["GroupedSeries"][];
+            /** @enum {string} */
+            readonly stat: "mean" | "median";
+            readonly tag: string;
+            readonly ungrouped: readonly string[];
         };
         /** @description One hyperparameter, merged over its declarations and the values sessions set. */
         readonly HParamColumn: {

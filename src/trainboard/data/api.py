@@ -377,6 +377,46 @@ class Logdir:
         """
         return self._frame("hparams", runs, None, backend)
 
+    def grouped_frame(
+        self,
+        tag: str,
+        *,
+        by: str,
+        stat: Literal["mean", "median"] = "mean",
+        band: Literal["minmax", "std", "p10_90"] = "minmax",
+        smoothing: float = 0.0,
+        width: int | None = None,
+        backend: Backend = "pandas",
+    ) -> Any:
+        """Runs holding scalar ``tag`` grouped, one line and band per group: a long frame.
+
+        Columns: ``group``, ``step``, ``value`` (the group's mean or median), ``low`` and
+        ``high`` (the band), ``members`` (how many members have a finite value at that
+        step). ``by`` is ``"hparam:<name>"``, ``"regex:<pattern>"`` or ``"tag:<note tag>"``;
+        how steps are aligned, NaN counted and smoothing applied (per member, first):
+        :mod:`trainboard.data.groups`. Every step by default; ``width`` downsamples per
+        pixel as the board does.
+
+        Example::
+
+            frame = lg.grouped_frame("loss", by="hparam:lr", band="std")
+        """
+        from trainboard.data.groups import grouped_scalars
+
+        if backend not in ("pandas", "polars"):
+            raise ValueError(f"backend must be 'pandas' or 'polars', got {backend!r}")
+        groups, _ = grouped_scalars(
+            self.provider, tag, by, stat=stat, band=band, width=width, smoothing=smoothing
+        )
+        columns: dict[str, Any] = {
+            "group": np.array([g.name for g in groups for _ in range(len(g))], dtype=object),
+            "step": np.concatenate([g.steps for g in groups] or [np.empty(0, np.int64)]),
+        }
+        for name in ("value", "low", "high"):
+            columns[name] = np.concatenate([getattr(g, name) for g in groups] or [np.empty(0)])
+        columns["members"] = np.concatenate([g.count for g in groups] or [np.empty(0, np.int64)])
+        return _polars(columns) if backend == "polars" else _pandas(columns)
+
     def _frame(
         self,
         kind: str,

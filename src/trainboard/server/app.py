@@ -31,6 +31,7 @@ from trainboard.server.routes import (
     core,
     custom_scalars,
     graphs,
+    groups,
     histograms,
     hparams,
     images,
@@ -53,6 +54,7 @@ STATIC_DIR_ENV = "TRAINBOARD_STATIC_DIR"
 _ROUTE_MODULES = (
     core,
     scalars,
+    groups,
     visdom_board,
     visdom_endpoints,
     text,
