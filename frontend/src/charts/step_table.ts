@@ -9,19 +9,11 @@
 import { h } from "../core/dom";
 import type { ChartSeries } from "./line_chart";
 import { formatDuration, formatStep, formatValue, formatWallTime } from "./format";
-import { nearestIndex } from "./tooltip";
+import { type TooltipRow, tooltipRows } from "./tooltip";
 
-/** One run's row at a picked step. */
-export interface PointRow {
-  readonly run: string;
-  readonly color: string;
-  readonly value: number;
-  readonly smoothed: number | null;
-  readonly step: number;
-  /** Seconds since the run's first point. */
-  readonly relative: number;
-  readonly wallTime: number;
-}
+/** One run's row at a picked step: the tooltip's row (value, smoothed, step, relative and
+ * wall time) without its x. */
+export type PointRow = Omit<TooltipRow, "x">;
 
 /** One run's row over a picked range. */
 export interface RangeRow {
@@ -47,22 +39,7 @@ export interface SortOrder {
 
 /** Each series' point nearest `x` (in axis units); series without points are left out. */
 export function rowsAtX(series: readonly ChartSeries[], x: number): PointRow[] {
-  const rows: PointRow[] = [];
-  for (const s of series) {
-    const i = nearestIndex(s.xs, x);
-    if (i < 0) continue;
-    const wallTime = s.wallTimes[i] as number;
-    rows.push({
-      run: s.label,
-      color: s.color,
-      value: s.raw[i] as number,
-      smoothed: s.smoothed ? (s.smoothed[i] as number) : null,
-      step: s.steps[i] as number,
-      relative: s.firstWallTime === null ? 0 : wallTime - s.firstWallTime,
-      wallTime,
-    });
-  }
-  return rows;
+  return tooltipRows(series, x).map(({ x: _x, ...row }) => row);
 }
 
 /** Each series' points with x in [lo, hi] summarised; series with none are left out. */
