@@ -41,6 +41,7 @@ from trainboard.data.provider import (
 from trainboard.errors import NotFoundError
 from trainboard.format.event import is_event_file
 from trainboard.format.kinds.projector import CONFIG_FILENAME
+from trainboard.format.paths import resolve_within
 
 __all__ = ["LogdirProvider"]
 
@@ -362,19 +363,15 @@ class LogdirProvider(DataProvider):
 
     def _run_directory(self, run: str) -> str:
         """The real path of ``run``'s directory; NotFoundError when it is outside the logdir."""
-        root = os.path.realpath(self.logdir)
-        path = os.path.realpath(os.path.join(root, run))
-        if os.path.commonpath([root, path]) != root:
+        _, path, inside = resolve_within(run, self.logdir)
+        if not inside:
             raise NotFoundError(f"run {run!r} is outside the logdir {self.logdir!r}")
         return path
 
     def _run_file(self, run: str, path: str) -> str:
-        directory = self._run_directory(run)
-        found = os.path.realpath(os.path.join(directory, os.path.expanduser(path)))
-        try:
-            inside = os.path.commonpath([directory, found]) == directory
-        except ValueError:  # pragma: no cover - another drive, on Windows only
-            inside = False
+        directory, found, inside = resolve_within(
+            os.path.expanduser(path), self._run_directory(run)
+        )
         if not inside:
             raise ValueError(
                 f"{path!r} resolves to {found!r}, outside the directory {directory!r} "

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from trainboard.format.paths import resolve_within
 from trainboard.format.proto.projector_config_pb2 import (
     EmbeddingInfo,
     ProjectorConfig,
@@ -317,21 +318,13 @@ def resolve_asset_path(path: str, config_dir: str) -> str:
     Raises:
         ValueError: if the path resolves outside ``config_dir``.
     """
-    root = os.path.realpath(config_dir)
-    candidate = os.path.expanduser(path)
-    if not os.path.isabs(candidate):
-        candidate = os.path.join(root, candidate)
-    candidate = os.path.realpath(candidate)
-    try:
-        inside = os.path.commonpath([root, candidate]) == root
-    except ValueError:  # pragma: no cover - different drives, on Windows only
-        inside = False
+    root, found, inside = resolve_within(os.path.expanduser(path), config_dir)
     if not inside:
         raise ValueError(
-            f"projector asset path {path!r} resolves to {candidate!r}, outside the config's "
+            f"projector asset path {path!r} resolves to {found!r}, outside the config's "
             f"directory {root!r}"
         )
-    return candidate
+    return found
 
 
 def read_config(path: str | os.PathLike[str]) -> ProjectorConfig:
