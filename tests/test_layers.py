@@ -20,6 +20,7 @@ RANKS: dict[str, int] = {
     "_version": 0,
     "format": 1,
     "_native": 2,
+    "_storage": 2,
     "writer": 3,
     "data": 3,
     "projector": 4,
