@@ -9,7 +9,15 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-__all__ = ["header", "median_call_seconds", "peer_writers", "print_table", "timed"]
+__all__ = [
+    "TENSORBOARD_PROBE",
+    "TRAINBOARD_PROBE",
+    "header",
+    "median_call_seconds",
+    "peer_writers",
+    "print_table",
+    "timed",
+]
 
 
 def header(title: str) -> None:
@@ -78,3 +86,39 @@ def print_table(
             ratio = ours / values[n] if higher_is_better else values[n] / ours
             ratios.append(f"{ratio:.1f}x {n}")
         print(f"{label + ' (' + unit + ')':44s}{cells}   {', '.join(ratios)} (higher is better)")
+
+
+# Records, per animation frame, when a scalar card with data first shows a drawn chart.
+TRAINBOARD_PROBE = """
+window.__firstCard = null;
+const tick = () => {
+  if (document.querySelector('[data-testid="scalar-card"][data-state="ready"] canvas')) {
+    window.__firstCard = performance.now();
+  } else {
+    requestAnimationFrame(tick);
+  }
+};
+requestAnimationFrame(tick);
+"""
+
+# TensorBoard's line charts draw in a worker: its first card counts as drawn one frame after
+# the worker was sent data, visible series and an extent (benchmarks/board_browser.py).
+TENSORBOARD_PROBE = """
+window.__firstCard = null;
+const seen = new WeakMap();
+const post = MessagePort.prototype.postMessage;
+MessagePort.prototype.postMessage = function (message, ...rest) {
+  const state = seen.get(this) || {data: false, metadata: false, extent: false};
+  if (message && message.type === 0 && message.compactDataSeries &&
+      message.compactDataSeries.idsAndLengths.some((s) => s.length > 0)) state.data = true;
+  if (message && message.type === 1 && message.metadata &&
+      Object.values(message.metadata).some((m) => m.visible)) state.metadata = true;
+  if (message && message.type === 3 && message.extent) state.extent = true;
+  seen.set(this, state);
+  if (window.__firstCard === null && state.data && state.metadata && state.extent) {
+    window.__firstCard = -1;
+    requestAnimationFrame(() => { window.__firstCard = performance.now(); });
+  }
+  return post.call(this, message, ...rest);
+};
+"""

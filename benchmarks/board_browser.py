@@ -53,7 +53,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.browser: the same server launcher and browser setup
 
-from _common import header  # noqa: E402
+from _common import TENSORBOARD_PROBE, TRAINBOARD_PROBE, header  # noqa: E402
 
 from tests.browser.board_page import cards, drag_zoom, open_board, wait_quiet  # noqa: E402
 from tests.browser.board_process import BoardProcess  # noqa: E402
@@ -63,40 +63,6 @@ OUT = Path(__file__).resolve().parent / "out" / "board_browser"
 GRID = (100, 10, 10_000)
 BIG_POINTS = 1_000_000
 LOAD_TIMEOUT_MS = 180_000
-
-# Records, per animation frame, when a scalar card with data first shows a drawn chart.
-TRAINBOARD_PROBE = """
-window.__firstCard = null;
-const tick = () => {
-  if (document.querySelector('[data-testid="scalar-card"][data-state="ready"] canvas')) {
-    window.__firstCard = performance.now();
-  } else {
-    requestAnimationFrame(tick);
-  }
-};
-requestAnimationFrame(tick);
-"""
-
-# TensorBoard's line charts draw in a worker; see the module docstring.
-TENSORBOARD_PROBE = """
-window.__firstCard = null;
-const seen = new WeakMap();
-const post = MessagePort.prototype.postMessage;
-MessagePort.prototype.postMessage = function (message, ...rest) {
-  const state = seen.get(this) || {data: false, metadata: false, extent: false};
-  if (message && message.type === 0 && message.compactDataSeries &&
-      message.compactDataSeries.idsAndLengths.some((s) => s.length > 0)) state.data = true;
-  if (message && message.type === 1 && message.metadata &&
-      Object.values(message.metadata).some((m) => m.visible)) state.metadata = true;
-  if (message && message.type === 3 && message.extent) state.extent = true;
-  seen.set(this, state);
-  if (window.__firstCard === null && state.data && state.metadata && state.extent) {
-    window.__firstCard = -1;
-    requestAnimationFrame(() => { window.__firstCard = performance.now(); });
-  }
-  return post.call(this, message, ...rest);
-};
-"""
 
 
 def generate(name: str, runs: int, tags: int, steps: int) -> Path:

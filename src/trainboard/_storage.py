@@ -12,8 +12,10 @@ which the backends read themselves; an S3-compatible endpoint can also be given 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from trainboard.errors import MissingDependencyError
@@ -54,9 +56,44 @@ def is_remote(path: str | os.PathLike[str]) -> bool:
     return scheme is not None and scheme != "file"
 
 
-def extra_for(scheme: str) -> str:
-    """The pip extra that installs ``scheme``'s backend (``trainboard[s3]``)."""
-    return f"trainboard[{_EXTRA_OF_SCHEME.get(scheme, 'remote')}]"
+def install_hint(scheme: str) -> str:
+    """How to install ``scheme``'s backend: ``pip install 'trainboard[s3]'`` for the
+    schemes trainboard has an extra for, else fsspec and the scheme's own backend."""
+    extra = _EXTRA_OF_SCHEME.get(scheme)
+    if extra is not None:
+        return f"install it with: pip install 'trainboard[{extra}]'"
+    return f"install fsspec and its backend for {scheme}:// (fsspec's documentation lists them)"
+
+
+@contextlib.contextmanager
+def _named_errors(url: str) -> Iterator[None]:
+    """fsspec's errors for ``url`` as trainboard's: the URL, what was expected, what to do."""
+    scheme = url_scheme(url) or "file"
+    try:
+        yield
+    except ImportError as exc:
+        what = "fsspec is" if exc.name == "fsspec" else f"the {scheme}:// backend of fsspec is"
+        raise MissingDependencyError(
+            f"{url!r} is a {scheme}:// URL, read and written through fsspec; {what} not "
+            f"installed ({exc}); {install_hint(scheme)}"
+        ) from exc
+    except ValueError as exc:
+        raise ValueError(
+            f"{url!r}: fsspec has no file system for {scheme}:// ({exc}); expected a local "
+            "path, a file:// URL or an fsspec URL such as s3://bucket/prefix"
+        ) from exc
+
+
+def filesystem_class(url: str) -> type[AbstractFileSystem]:
+    """The fsspec file system class for ``url``'s scheme (nothing is connected).
+
+    Raises as :func:`filesystem` does.
+    """
+    with _named_errors(url):
+        import fsspec
+
+        cls: type[AbstractFileSystem] = fsspec.get_filesystem_class(url_scheme(url) or "file")
+    return cls
 
 
 def filesystem(url: str) -> tuple[AbstractFileSystem, str]:
@@ -67,26 +104,10 @@ def filesystem(url: str) -> tuple[AbstractFileSystem, str]:
             message names the extra (``pip install 'trainboard[s3]'``).
         ValueError: fsspec knows no backend for the scheme.
     """
-    scheme = url_scheme(url) or "file"
-    try:
+    with _named_errors(url):
         import fsspec
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"{url!r} is a {scheme}:// URL, read and written through fsspec, which is not "
-            f"installed; install it with: pip install '{extra_for(scheme)}'"
-        ) from exc
-    try:
+
         fs, path = fsspec.core.url_to_fs(url)
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"{url!r}: the {scheme}:// backend of fsspec is not installed ({exc}); "
-            f"install it with: pip install '{extra_for(scheme)}'"
-        ) from exc
-    except ValueError as exc:
-        raise ValueError(
-            f"{url!r}: fsspec has no file system for {scheme}:// ({exc}); expected a "
-            "local path or an fsspec URL such as s3://bucket/prefix"
-        ) from exc
     return fs, str(path)
 
 

@@ -158,7 +158,9 @@ class TrainboardLogger(Logger):
     def experiment(self) -> SummaryWriter:
         """The run's :class:`trainboard.SummaryWriter` (created on first use)."""
         if self._experiment is None:
-            self._experiment = SummaryWriter(log_dir=self.log_dir, **self._kwargs)
+            # Lightning logs from rank 0 only: one run, not a rank_0 folder of it.
+            kwargs = {"rank": None, **self._kwargs}
+            self._experiment = SummaryWriter(log_dir=self.log_dir, **kwargs)
         return self._experiment
 
     @rank_zero_only

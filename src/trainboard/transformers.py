@@ -108,7 +108,8 @@ class TrainboardCallback(TrainerCallback):
                 stamp = datetime.datetime.now().strftime("%b%d_%H-%M-%S")
                 default = os.path.join(args.output_dir, "runs", f"{stamp}_{socket.gethostname()}")
                 self._log_dir = os.path.expanduser(env) if env else default
-            self._writer = SummaryWriter(log_dir=self._log_dir)
+            # The Trainer calls its callbacks on the main process only: one run, no rank folder.
+            self._writer = SummaryWriter(log_dir=self._log_dir, rank=None)
             self._own_writer = True
         return self._writer
 

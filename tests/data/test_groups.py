@@ -240,3 +240,77 @@ def test_grouped_scalars_and_frame(logdir: Path) -> None:
         assert first.step.tolist() == sorted(expected)
         assert first.members.tolist() == [expected[s][3] for s in sorted(expected)]
         assert len(lg.grouped_frame("loss", by="regex:nothing(here)")) == 0
+
+
+def test_runs_restricts_the_members(logdir: Path) -> None:
+    """A run left out of ``runs`` is no member: the band is numpy's over the others."""
+    with LogdirProvider(logdir, use_cache=False) as provider:
+        provider.reload()
+        picked = ["lr0.1_seed0", "lr0.1_seed2", "other", "no_such_run"]
+        groups, left_out = grouped_scalars(provider, "loss", "hparam:lr", width=None, runs=picked)
+        assert [g.name for g in groups] == ["0.1"] and left_out == ["other"]
+        assert groups[0].members == ("lr0.1_seed0", "lr0.1_seed2")
+        members = [
+            (
+                provider.read_scalars(run, "loss").steps.tolist(),
+                provider.read_scalars(run, "loss").values.tolist(),
+            )
+            for run in ("lr0.1_seed0", "lr0.1_seed2")
+        ]
+        expected = _expected(members, "mean", "minmax")
+        assert groups[0].steps.tolist() == sorted(expected)
+        for column, name in ((0, "value"), (1, "low"), (2, "high")):
+            np.testing.assert_allclose(
+                getattr(groups[0], name), [expected[s][column] for s in sorted(expected)]
+            )
+        everyone, _ = grouped_scalars(provider, "loss", "hparam:lr", width=None)
+        assert everyone[1].members == ("lr0.1_seed0", "lr0.1_seed1", "lr0.1_seed2")
+        assert not np.array_equal(everyone[1].high, groups[0].high)  # seed1 changed the band
+        assert grouped_scalars(provider, "loss", "hparam:lr", runs=[]) == ([], [])
+    pytest.importorskip("pandas")
+    with trainboard.open(logdir, use_cache=False) as lg:
+        frame = lg.grouped_frame("loss", by="hparam:lr", runs=["lr0.01_seed1"])
+        assert set(frame.group) == {"0.01"} and set(frame.members) == {1}
+
+
+def test_x_range_downsamples_within_the_zoom() -> None:
+    """A step range is split into ``width`` pixel columns, as a zoomed series is: finer
+    than the whole, every kept step inside it (but one each side and the last), and the
+    values are those of the whole aggregation."""
+    rng = np.random.default_rng(5)
+    members = {f"r{i}": (np.arange(100_000), rng.normal(size=100_000)) for i in range(4)}
+    members["r2"][1][50_500] = 1e6
+    whole = aggregate("g", members, width=100)
+    zoomed = aggregate("g", members, width=100, x_range=(50_000, 51_000))
+    full = aggregate("g", members, width=None)
+    inside = zoomed.steps[(zoomed.steps >= 50_000) & (zoomed.steps <= 51_000)]
+    assert len(inside) > 10 * np.count_nonzero((whole.steps >= 50_000) & (whole.steps <= 51_000))
+    outside = zoomed.steps[(zoomed.steps < 50_000) | (zoomed.steps > 51_000)].tolist()
+    assert outside == [49_999, 51_001, 99_999]
+    assert zoomed.high.max() == 1e6 and zoomed.total_points == 100_000
+    keep = np.searchsorted(full.steps, zoomed.steps)
+    for name in ("value", "low", "high", "count"):
+        np.testing.assert_array_equal(getattr(full, name)[keep], getattr(zoomed, name))
+    # A range holding fewer than 4 * width steps: every step, as a series.
+    small = aggregate("g", members, width=1000, x_range=(50_000, 50_100))
+    assert set(range(50_000, 50_101)) <= set(small.steps.tolist())
+    with pytest.raises(ValueError, match="x_range"):
+        aggregate("g", members, width=10, x_range=(5, 1))
+
+
+def test_grouped_scalars_x_range(logdir: Path) -> None:
+    with LogdirProvider(logdir, use_cache=False) as provider:
+        provider.reload()
+        groups, _ = grouped_scalars(provider, "loss", "hparam:lr", width=1, x_range=(4, 8))
+        whole, _ = grouped_scalars(provider, "loss", "hparam:lr", width=1)
+        assert len(groups[1]) > len(whole[1])  # 1 px of 4..8 is finer than 1 px of all
+        with pytest.raises(ValueError, match="x_range"):
+            grouped_scalars(provider, "loss", "hparam:lr", x_range=(8, 4))
+
+
+def test_bad_regex_names_the_pattern_and_python_error() -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_group_by("regex:seed(")
+    assert "'seed('" in str(caught.value) and "missing )" in str(caught.value)
+    # Python's syntax: named groups and inline flags (JavaScript refuses both).
+    assert parse_group_by("regex:(?i)SEED(?P<n>\\d)").value == "(?i)SEED(?P<n>\\d)"

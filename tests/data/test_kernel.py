@@ -93,6 +93,12 @@ def _odd_records() -> list[bytes]:
     return records
 
 
+def _tensor_key(value: Any) -> tuple[Any, ...]:
+    if value.dtype == object:  # strings: their values
+        return (value.dtype, value.shape, value.tolist())
+    return (value.dtype, value.shape, value.tobytes())
+
+
 def _dump(provider: LogdirProvider) -> dict[str, Any]:
     """Everything the provider returns, in comparable form."""
     out: dict[str, Any] = {"runs": provider.runs(), "warnings": provider.warnings()}
@@ -107,7 +113,8 @@ def _dump(provider: LogdirProvider) -> dict[str, Any]:
             out[key + "|b"] = [[provider.read_blob(r.key) for r in refs] for refs in b.refs]
         else:
             t = provider.read_tensors(info.run, info.tag)
-            out[key + "|t"] = (t.steps.tolist(), [(v.dtype, v.tolist()) for v in t.values])
+            # Bytes, not lists: NaN values (a fuzzed mesh's) are equal to themselves.
+            out[key + "|t"] = (t.steps.tolist(), [_tensor_key(v) for v in t.values])
     return out
 
 

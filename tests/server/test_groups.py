@@ -23,6 +23,10 @@ RUNS = {
 }
 
 
+def _wave(seed: int, step: int) -> float:
+    return math.sin(step / 7 + seed) + 0.01 * step
+
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     root = tmp_path_factory.mktemp("groups")
@@ -32,6 +36,10 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
                 w.add_scalar("loss", value, step)
     with SummaryWriter(root / "solo") as w:
         w.add_scalar("acc", 1.0, 0)
+    for seed in (0, 1):
+        with SummaryWriter(root / f"wave_seed{seed}") as w:
+            for step in range(200):
+                w.add_scalar("wave", _wave(seed, step), step)
     app = create_app(LogdirProvider(root, use_cache=False), logdir=str(root), reload_interval=0)
     with TestClient(app) as c:
         yield c
@@ -94,7 +102,74 @@ def test_groups_without_members(client: TestClient) -> None:
         {"tag": "loss", "by": "hparam:lr", "stat": "mode"},
         {"tag": "loss", "by": "hparam:lr", "band": "p5_95"},
         {"tag": "loss", "by": "hparam:lr", "smoothing": 2},
+        {"tag": "loss", "by": "hparam:lr", "xmin": 1},
+        {"tag": "loss", "by": "hparam:lr", "xmin": 3, "xmax": 1},
+        {"tag": "loss", "by": "hparam:lr", "xmin": "a", "xmax": 1},
     ],
 )
 def test_groups_bad_requests(client: TestClient, params: dict[str, Any]) -> None:
     assert client.get("/api/scalars/groups", params=params).status_code == 400
+
+
+def test_groups_of_the_selected_runs(client: TestClient) -> None:
+    """runs= (repeated or comma-separated) restricts the members: a run left out changes
+    the band as numpy says; a run without the tag is skipped, an unknown run is a 404."""
+    every = client.get(
+        "/api/scalars/groups", params={"tag": "loss", "by": "regex:^([a-z]+)_"}
+    ).json()
+    assert every["groups"][0]["members"] == ["adam_seed0", "adam_seed1"]
+    for runs in (["adam_seed1", "sgd_seed0", "solo"], ["adam_seed1,sgd_seed0,solo"]):
+        response = client.get(
+            "/api/scalars/groups",
+            params={"tag": "loss", "by": "regex:^([a-z]+)_", "band": "std", "runs": runs},
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        _validate(body)
+        adam, sgd = body["groups"]
+        assert adam["members"] == ["adam_seed1"] and sgd["members"] == ["sgd_seed0"]
+        steps, values = RUNS["adam_seed1"]
+        assert adam["steps"] == steps
+        np.testing.assert_allclose(adam["value"], values)
+        np.testing.assert_allclose(adam["low"], [v - np.std([v]) for v in values])
+        assert adam["count"] == [1, 1, 1]
+    assert every["groups"][0]["high"][0] == pytest.approx(2.0 + 1.0)  # with seed0: 2 ± 1
+    missing = client.get(
+        "/api/scalars/groups", params={"tag": "loss", "by": "regex:(a)", "runs": ["nope"]}
+    )
+    assert missing.status_code == 404 and "nope" in missing.json()["error"]["message"]
+
+
+def test_groups_zoomed(client: TestClient) -> None:
+    """xmin/xmax (steps) downsample within the range, per pixel as a zoomed series: every
+    step inside 100..120 (21 fit 20 px), one each side and the last; values as numpy's."""
+    params: dict[str, Any] = {"tag": "wave", "by": "regex:^(wave)", "width": 20}
+    whole = client.get("/api/scalars/groups", params=params).json()["groups"][0]
+    assert whole["total_points"] == 200 and len(whole["steps"]) < 120
+    inside = [s for s in whole["steps"] if 100 <= s <= 120]
+    response = client.get("/api/scalars/groups", params={**params, "xmin": 100, "xmax": 120})
+    assert response.status_code == 200, response.text
+    zoomed = response.json()
+    _validate(zoomed)
+    group = zoomed["groups"][0]
+    assert group["steps"] == [99, *range(100, 121), 121, 199]
+    assert len(inside) < 21
+    assert group["total_points"] == 200
+    expected = [np.mean([_wave(0, s), _wave(1, s)]) for s in group["steps"]]
+    np.testing.assert_allclose(group["value"], expected, rtol=1e-6)
+    np.testing.assert_allclose(
+        group["high"], [max(_wave(0, s), _wave(1, s)) for s in group["steps"]], rtol=1e-6
+    )
+
+
+def test_bad_regex_is_a_400_naming_pattern_and_python_error(client: TestClient) -> None:
+    response = client.get("/api/scalars/groups", params={"tag": "loss", "by": "regex:seed(\\d"})
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert "'seed(\\\\d'" in message and "missing ), unterminated subpattern" in message
+    # Python's syntax is the judge: a named group with an inline flag is fine.
+    ok = client.get(
+        "/api/scalars/groups", params={"tag": "loss", "by": "regex:(?i)^(?P<opt>ADAM|SGD)"}
+    )
+    assert ok.status_code == 200
+    assert [g["name"] for g in ok.json()["groups"]] == ["adam", "sgd"]

@@ -182,6 +182,7 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ),
     ("/api/live/envs", {}),
     ("/api/runs/notes", {}),
+    ("/api/runs/table", {"metrics": "loss,hparam/loss,absent"}),
 ]
 
 

@@ -36,6 +36,8 @@ export interface Run {
   readonly kinds: ReadonlySet<string>;
   readonly startTime: number | null;
   readonly lastUpdate: number | null;
+  /** When the run's newest event file (object) was last written, seconds since the epoch. */
+  readonly lastWriteTime: number | null;
 }
 
 export interface LoadWarning {
@@ -134,4 +136,11 @@ export abstract class ApiClient {
   abstract getBytes(path: string, params?: QueryParams, signal?: AbortSignal): Promise<ArrayBuffer>;
   /** A URL for `path` to put in <img src>, <audio src> or a download link. */
   abstract href(path: string, params?: QueryParams): string;
+  /**
+   * Send `body` as JSON with `method` to `path` and parse the JSON answer; errors as getJson.
+   * A client without a server (the demo) has nothing to change: it answers 404.
+   */
+  sendJson<T>(method: "POST" | "PUT" | "DELETE", path: string, _body: unknown): Promise<T> {
+    return Promise.reject(new ApiError(404, `${method} ${path}: this board has no server to change`));
+  }
 }

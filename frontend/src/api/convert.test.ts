@@ -171,8 +171,8 @@ describe("JSON conversion", () => {
   it("converts runs, kinds and warnings", () => {
     const info = convertRuns({
       runs: [
-        { name: "a", parent: null, group_tag: null, sub_run: null, kinds: ["scalars"], start_time: 1, last_update: 2 },
-        { name: "a/l_x", parent: "a", group_tag: "l", sub_run: "scalars", kinds: ["scalars"], start_time: 1, last_update: 2 },
+        { name: "a", parent: null, group_tag: null, sub_run: null, kinds: ["scalars"], start_time: 1, last_update: 2, last_write_time: 2, rank: null, ranks: [] },
+        { name: "a/l_x", parent: "a", group_tag: "l", sub_run: "scalars", kinds: ["scalars"], start_time: 1, last_update: 2, last_write_time: 2, rank: null, ranks: [] },
       ],
       kinds: ["scalars"],
       warnings: [{ run: "b", path: "b/events", kind: "crc", count: 3, message: "3 records failed" }],

@@ -51,6 +51,7 @@ export function convertRuns(wire: WireRunsResponse): RunsInfo {
     kinds: new Set(r.kinds ?? []),
     startTime: r.start_time ?? null,
     lastUpdate: r.last_update ?? null,
+    lastWriteTime: r.last_write_time ?? null,
   }));
   const warnings: LoadWarning[] = (wire.warnings ?? []).map((w) => ({
     run: w.run ?? null,

@@ -2,8 +2,9 @@
 // answers with the server's wire shapes (and the binary series format), run through the same
 // converters as HttpClient, so the code under test is the code that talks to the server.
 //
-// The generic methods (getJson / getBytes / href) answer from fake routes: api/scalars and
-// api/scalars/data, which it installs itself over the FakeLogdir, and those a dashboard's test
+// The generic methods (getJson / getBytes / href) answer from fake routes: api/scalars,
+// api/scalars/data and api/scalars/groups (fake_groups.ts), which it installs itself over the
+// FakeLogdir, and those a dashboard's test
 // installs: `client.addRoute("api/images", (params) => ({...wire JSON...}))`.
 
 import type { Environment, Kind, LiveTransport, QueryParams, RunsInfo, ScalarSeries, ScalarsResult, TagsIndex } from "./client";
@@ -16,6 +17,7 @@ import { convertEnvironment, convertRuns, convertTags } from "./convert";
 import { downsampleIndices, gather, rangeIndices } from "./fake_sampling";
 import type { FakeLogdirSpec, FakeSeries } from "./fake_logdir";
 import { FakeLogdir } from "./fake_logdir";
+import { fakeGroups } from "./fake_groups";
 import type { WireLiveMessage, WireRun, WireRunsResponse, WireTagInfo, WireTagsResponse } from "./wire_types";
 import { smooth } from "../charts/smoothing";
 
@@ -80,6 +82,7 @@ export class FakeClient extends ApiClient {
     this.addRoute("api/scalars/data", (params) =>
       this.scalarData(params.get("run") ?? "", params.get("tag") ?? "", params.get("format") === "json" ? "json" : "csv"),
     );
+    this.addRoute("api/scalars/groups", (params) => fakeGroups(this.logdir, params));
     for (const [path, route] of Object.entries(options.routes ?? {})) this.addRoute(path, route);
   }
 
@@ -184,6 +187,9 @@ export class FakeClient extends ApiClient {
         kinds: r.kinds ?? ["scalars"],
         start_time: 1700000000,
         last_update: 1700000100,
+        last_write_time: 1700000100,
+        rank: null,
+        ranks: [],
       }));
       const wire: WireRunsResponse = {
         runs,

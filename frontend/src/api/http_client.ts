@@ -32,10 +32,14 @@ export class HttpClient extends ApiClient {
   }
 
   private async get(path: string, signal?: AbortSignal): Promise<Response> {
+    return this.request(path, signal ? { signal } : {});
+  }
+
+  private async request(path: string, init: RequestInit): Promise<Response> {
     const url = this.url(path);
     let response: Response;
     try {
-      response = await fetch(url, signal ? { signal } : {});
+      response = await fetch(url, init);
     } catch (err) {
       if (err instanceof DOMException && err.name === "AbortError") throw err;
       throw new ApiError(0, `cannot reach the server at ${url}: ${String(err)}`);
@@ -50,6 +54,11 @@ export class HttpClient extends ApiClient {
 
   async getBytes(path: string, params: QueryParams = {}, signal?: AbortSignal): Promise<ArrayBuffer> {
     return (await this.get(pathWithQuery(path, params), signal)).arrayBuffer();
+  }
+
+  override async sendJson<T>(method: "POST" | "PUT" | "DELETE", path: string, body: unknown): Promise<T> {
+    const init = { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), credentials: "same-origin" as const };
+    return (await (await this.request(path, init)).json()) as T;
   }
 
   href(path: string, params: QueryParams = {}): string {

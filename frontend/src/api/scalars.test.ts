@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { HttpClient } from "./http_client";
 import { encodeQuery } from "./query";
 import type { ScalarsQuery } from "./scalars";
-import { fetchScalars, parseScalarsParams, scalarDataHref, scalarsParams } from "./scalars";
+import { encodeScalarsBinary } from "./binary_encode";
+import { fetchScalars, parseScalarsParams, runBatches, scalarDataHref, scalarsParams } from "./scalars";
 
 const QUERY: ScalarsQuery = {
   tag: "loss/train",
@@ -47,5 +48,27 @@ describe("scalars query", () => {
     await expect(fetchScalars(client, { ...QUERY, xmin: undefined, smoothing: 0 })).rejects.toThrow("404");
     expect(urls).toEqual(["http://host/p/api/scalars?tag=loss%2Ftrain&runs=a%2Cb&runs=c%26d&width=330&xaxis=relative&format=binary"]);
     expect(scalarDataHref(client, "r 1", "t/x", "csv")).toBe("http://host/p/api/scalars/data?run=r+1&tag=t%2Fx&format=csv");
+  });
+
+  it("splits many runs into requests of bounded length and keeps the runs' order", async () => {
+    const runs = Array.from({ length: 1000 }, (_, i) => `sweep/run${String(i).padStart(4, "0")}`);
+    const batches = runBatches(runs);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.flat()).toEqual(runs);
+    for (const batch of batches) expect(batch.reduce((n, r) => n + encodeURIComponent(r).length + 6, 0)).toBeLessThanOrEqual(6000);
+    expect(runBatches(["x".repeat(9000)])).toEqual([["x".repeat(9000)]]);
+
+    const urls: string[] = [];
+    vi.stubGlobal("fetch", async (url: string) => {
+      urls.push(url);
+      const asked = new URL(url).searchParams.getAll("runs");
+      const one = new Float64Array([1]);
+      const series = asked.map((run) => ({ run, totalPoints: 1, returnedPoints: 1, firstWallTime: 1, steps: one, wallTimes: one, values: one, smoothed: null }));
+      return new Response(encodeScalarsBinary({ tag: "t", xaxis: "step", series }));
+    });
+    const result = await fetchScalars(new HttpClient("http://host/"), { ...QUERY, runs, smoothing: 0, xmin: undefined });
+    expect(urls.length).toBe(batches.length);
+    for (const url of urls) expect(url.length).toBeLessThan(8000);
+    expect(result.series.map((s) => s.run)).toEqual(runs);
   });
 });

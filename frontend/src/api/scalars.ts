@@ -48,9 +48,41 @@ export function parseScalarsParams(params: URLSearchParams): ScalarsQuery {
   };
 }
 
-/** One card's data: `query.tag` of `query.runs`, downsampled to the plot's width. */
+/** Most characters of run names (URL-encoded) one request carries: servers and proxies cap a
+ * request line (uvicorn's at 16 KiB, answering 400 past it), so more runs take several requests. */
+export const MAX_RUNS_QUERY_CHARS = 6000;
+
+/** `runs` in consecutive batches whose encoded `runs=` parameters stay within `maxChars`. */
+export function runBatches(runs: readonly string[], maxChars = MAX_RUNS_QUERY_CHARS): string[][] {
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let chars = 0;
+  for (const run of runs) {
+    const cost = encodeURIComponent(run).length + 6; // "&runs=" and the name
+    if (batch.length > 0 && chars + cost > maxChars) {
+      batches.push(batch);
+      batch = [];
+      chars = 0;
+    }
+    batch.push(run);
+    chars += cost;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+/** One card's data: `query.tag` of `query.runs`, downsampled to the plot's width (in as many
+ * requests as the run names need, see runBatches; the series come back in `query.runs` order). */
 export async function fetchScalars(client: ApiClient, query: ScalarsQuery, signal?: AbortSignal): Promise<ScalarsResult> {
-  return decodeScalarsBinary(await client.getBytes("api/scalars", scalarsParams(query, "binary"), signal));
+  const batches = runBatches(query.runs);
+  if (batches.length <= 1) {
+    return decodeScalarsBinary(await client.getBytes("api/scalars", scalarsParams(query, "binary"), signal));
+  }
+  const parts = await Promise.all(
+    batches.map(async (runs) => decodeScalarsBinary(await client.getBytes("api/scalars", scalarsParams({ ...query, runs }, "binary"), signal))),
+  );
+  const first = parts[0] as ScalarsResult;
+  return { ...first, series: parts.flatMap((part) => part.series) };
 }
 
 /** A URL that downloads every point of (run, tag) at full resolution. */

@@ -2092,6 +2092,63 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/runs/table": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** One row per run: hyperparameters, captured environment and the last, min and max of the asked-for scalar tags. */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    /** @description Scalar tags to sum up: metrics=a,b, or metrics=a&metrics=b (each exact). */
+                    readonly metrics?: string;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description OK */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["RunsTableResponse"];
+                    };
+                };
+                /** @description A malformed or missing query parameter. */
+                readonly 400: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An unknown run or tag. */
+                readonly 404: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/scalars": {
         readonly parameters: {
             readonly query?: never;
@@ -2241,14 +2298,20 @@ export interface paths {
                 readonly query: {
                     /** @description The scalar tag. */
                     readonly tag: string;
-                    /** @description hparam:<name>, regex:<pattern> (first capture group) or tag:<note tag>. */
+                    /** @description hparam:<name>, regex:<pattern> (Python re syntax, first capture group; a pattern re refuses is a 400 naming it and re's error), tag:<note tag>, or rank (each run written by several processes is a group of its ranks <run>/rank_<N>, in rank order). */
                     readonly by: string;
-                    /** @description mean or median. */
-                    readonly stat?: "mean" | "median";
+                    /** @description mean, median, or rank0 (by=rank only: rank 0's value; the band stays across the ranks). */
+                    readonly stat?: "mean" | "median" | "rank0";
                     /** @description minmax, std (mean ± std) or p10_90. */
                     readonly band?: "minmax" | "std" | "p10_90";
+                    /** @description Group only these runs, comma-separated or repeated (absent: every run holding the tag); a run without the tag is skipped. */
+                    readonly runs?: string;
                     /** @description Card width in pixels (1-10000). */
                     readonly width?: number;
+                    /** @description Start of the step range (zoom): downsampled per pixel within xmin..xmax. */
+                    readonly xmin?: number;
+                    /** @description End of the step range (zoom). */
+                    readonly xmax?: number;
                     /** @description EMA weight in [0, 1), per member. */
                     readonly smoothing?: number;
                     /** @description ema or time_ema. */
@@ -3306,6 +3369,12 @@ export interface components {
             };
             readonly runs: readonly components["schemas"]["ProjectorRun"][];
         };
+        /** @description One captured-environment column (a flattened key) and the one type of its values. */
+        readonly EnvColumn: {
+            readonly name: string;
+            /** @enum {string} */
+            readonly type: "number" | "string" | "bool";
+        };
         /** @description One env: its window count and when it last changed. */
         readonly EnvInfo: {
             readonly last_update: number | null;
@@ -3403,14 +3472,20 @@ export interface components {
             readonly total_points: number;
             readonly value: readonly (number | null)[];
         };
-        /** @description The groups of the runs holding ``tag``, by name; ``ungrouped``: runs without a key. */
+        /**
+         * @description The groups of the runs holding ``tag``, by name; ``ungrouped``: runs without a key.
+         *
+         *     With ``by`` ``rank`` each group is a run written by several processes (its name)
+         *     and its ``members`` are the rank runs ``<run>/rank_<N>``, in rank order; ``stat``
+         *     ``rank0`` draws rank 0's value as the line.
+         */
         readonly GroupsResponse: {
             /** @enum {string} */
             readonly band: "minmax" | "std" | "p10_90";
             readonly by: string;
             readonly groups: readonly components["schemas"]["GroupedSeries"][];
             /** @enum {string} */
-            readonly stat: "mean" | "median";
+            readonly stat: "mean" | "median" | "rank0";
             readonly tag: string;
             readonly ungrouped: readonly string[];
         };
@@ -3666,6 +3741,21 @@ export interface components {
             readonly group: string;
             readonly tag: string;
         };
+        /**
+         * @description A scalar tag of one run summed up.
+         *
+         *     ``last`` is the last point's value as it is (``"NaN"``, ``"Infinity"`` or
+         *     ``"-Infinity"`` when non-finite); ``min`` and ``max`` are over the finite values only
+         *     (``"NaN"`` when there is none); ``nonfinite`` counts the points they leave out.
+         */
+        readonly MetricSummary: {
+            readonly last: number | string;
+            readonly last_step: number;
+            readonly max: number | string;
+            readonly min: number | string;
+            readonly nonfinite: number;
+            readonly points: number;
+        };
         /** @description A metric's latest point in one session. */
         readonly MetricValue: {
             readonly step: number;
@@ -3858,13 +3948,24 @@ export interface components {
         readonly PushResponse: {
             readonly results: readonly components["schemas"]["OpResult"][];
         };
-        /** @description One run: its place among add_scalars sub-runs, its dashboard kinds and times. */
+        /**
+         * @description One run: its place among add_scalars sub-runs, its dashboard kinds and times.
+         *
+         *     ``last_update``: the wall time of its newest point; ``last_write_time``: when its
+         *     newest event file (object, in object storage) was last written, seconds since the
+         *     epoch (null when unknown): now minus it is the run's lag. A run written by several
+         *     processes lists its ``ranks`` (else empty); each rank is a run ``<name>/rank_<N>``
+         *     with ``sub_run`` ``"rank"``, that ``parent`` and its ``rank`` (else null).
+         */
         readonly Run: {
             readonly group_tag: string | null;
             readonly kinds: readonly components["schemas"]["Kind"][];
             readonly last_update: number | null;
+            readonly last_write_time: number | null;
             readonly name: string;
             readonly parent: string | null;
+            readonly rank: number | null;
+            readonly ranks: readonly number[];
             readonly start_time: number | null;
             readonly sub_run: string | null;
         };
@@ -3898,6 +3999,40 @@ export interface components {
             readonly kinds: readonly components["schemas"]["Kind"][];
             readonly runs: readonly components["schemas"]["Run"][];
             readonly warnings: readonly components["schemas"]["LoadWarning"][];
+        };
+        /**
+         * @description The columns (hyperparameters, environment, the asked metrics), the tags one may
+         *     ask for as metrics, and the rows in run-name order.
+         */
+        readonly RunsTableResponse: {
+            readonly environment: readonly components["schemas"]["EnvColumn"][];
+            readonly hparams: readonly components["schemas"]["HParamColumn"][];
+            readonly metrics: readonly string[];
+            readonly rows: readonly components["schemas"]["RunsTableRow"][];
+            readonly scalar_tags: readonly string[];
+        };
+        /**
+         * @description One run: its note's fields, hyperparameters, environment and metric summaries.
+         *
+         *     ``members`` are the ``add_hparams`` sub-runs folded into it; ``metrics`` has one
+         *     entry (or null) per asked-for tag, in ``RunsTableResponse.metrics`` order.
+         */
+        readonly RunsTableRow: {
+            readonly archived: boolean;
+            readonly color: string | null;
+            readonly display_name: string | null;
+            readonly environment: {
+                readonly [key: string]: number | string | boolean | null;
+            };
+            readonly hidden: boolean;
+            readonly hparams: {
+                readonly [key: string]: number | string | boolean | null;
+            };
+            readonly members: readonly string[];
+            readonly metrics: readonly (components["schemas"]["MetricSummary"] | null)[];
+            readonly run: string;
+            readonly start_time: number | null;
+            readonly tags: readonly string[];
         };
         /**
          * @description One run's points, columnar; non-finite values are null. ``first_wall_time`` is the

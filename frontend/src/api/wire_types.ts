@@ -40,6 +40,10 @@ export type WireMeshTags = Schemas["MeshTagsResponse"];
 export type WireMeshSteps = Schemas["MeshStepsResponse"];
 export type WireMeshHeader = Schemas["MeshDataHeader"];
 export type WireMeshArrayRef = Schemas["MeshArrayRef"];
+/** GET /api/runs/table: one row per run (the Runs tab). */
+export type WireRunsTable = Schemas["RunsTableResponse"];
+export type WireRunsTableRow = Schemas["RunsTableRow"];
+export type WireMetricSummary = Schemas["MetricSummary"];
 
 /** The body of every error answer. */
 export type WireErrorBody = Schemas["ErrorBody"];
@@ -47,3 +51,8 @@ export type WireErrorBody = Schemas["ErrorBody"];
 export type WirePointsUpdate = Schemas["PointsUpdate"];
 /** One message of the push channel, WS /api/live. */
 export type WireLiveMessage = Schemas["PushMessage"];
+
+export type WireRunNote = Schemas["RunNoteBody"];
+export type WireNotesResponse = Schemas["NotesResponse"];
+export type NoteChanges = Schemas["NoteChanges"];
+export type WireNoteUpdate = Schemas["NoteUpdate"];

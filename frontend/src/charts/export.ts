@@ -10,6 +10,8 @@
 import type { Theme } from "../core/theme";
 import { chartPalette } from "../core/theme";
 import { cardBackground } from "./canvas";
+import type { BandToDraw } from "./band";
+import { bandPolygons } from "./band";
 
 export interface LegendEntry {
   readonly label: string;
@@ -207,6 +209,8 @@ export interface LinesVectorParts {
   readonly logY: boolean;
   readonly theme: Theme;
   readonly lines: readonly VectorLine[];
+  /** Filled bands, drawn under the lines (grouped runs' spread). */
+  readonly bands?: readonly BandToDraw[];
   xLabel(value: number): string;
   yLabel(value: number): string;
 }
@@ -236,6 +240,12 @@ export function linesVector(parts: LinesVectorParts, ticks: (lo: number, hi: num
     out.push(`<text x="${box.left - 6}" y="${py}" font-size="11" text-anchor="end" dominant-baseline="middle" fill="${palette.axis}">${escapeXml(parts.yLabel(v))}</text>`);
   }
   out.push(`<clipPath id="plot-clip"><rect x="${box.left}" y="${box.top}" width="${box.width}" height="${box.height}"/></clipPath>`);
+  const positive = parts.logY ? (v: number) => Number.isFinite(v) && v > 0 : undefined;
+  for (const band of parts.bands ?? []) {
+    for (const points of bandPolygons(band.xs, band.low, band.high, sx, sy, positive)) {
+      out.push(`<polygon class="band" clip-path="url(#plot-clip)" points="${points}" fill="${escapeXml(band.fill)}" stroke="none"/>`);
+    }
+  }
   out.push(`<g clip-path="url(#plot-clip)" fill="none" stroke-linejoin="round">`);
   for (const line of parts.lines) {
     for (const points of polylinePoints(line.xs, line.ys, sx, sy)) {

@@ -18,6 +18,8 @@ import type { VectorPlot } from "./export";
 import { linesVector } from "./export";
 import { formatDuration, formatStep, formatValue, formatWallTime } from "./format";
 import { niceTicks } from "./linear_scale";
+import type { BandToDraw, SeriesBand } from "./band";
+import { BAND_ALPHA, drawBands } from "./band";
 
 export interface ChartSeries {
   readonly label: string;
@@ -30,6 +32,10 @@ export interface ChartSeries {
   readonly raw: Float64Array;
   /** null: no smoothing, the raw line is drawn at full strength. */
   readonly smoothed: Float64Array | null;
+  /** A filled band under the line (a group of runs: its spread), drawn before every line. */
+  readonly band?: SeriesBand | null;
+  /** Drawn thin and faint, only its shown line (the members of an expanded group). */
+  readonly thin?: boolean;
 }
 
 export interface LineChartConfig {
@@ -61,6 +67,8 @@ export interface ChartPick {
 }
 
 const RAW_ALPHA_SMOOTHED = 0.25;
+/** A thin series' line (a group's members under the group's line). */
+const THIN_ALPHA = 0.6;
 /** How long a click waits for a second one (a double-click resets the zoom, picking nothing). */
 const DOUBLE_CLICK_MS = 250;
 /** Tick spacings for the relative-time axis, in seconds: round minutes, hours and days. */
@@ -122,7 +130,9 @@ export class LineChart {
         y: scales.y,
         logY: scales.logY,
         theme: this.config.theme,
+        bands: this.bands(),
         lines: this.series.flatMap((s) => {
+          if (s.thin) return [{ xs: s.xs, ys: s.smoothed ?? s.raw, color: withAlpha(s.color, THIN_ALPHA), width: 1 }];
           const raw = { xs: s.xs, ys: s.raw, color: s.smoothed ? withAlpha(s.color, RAW_ALPHA_SMOOTHED) : s.color, width: 1 };
           return s.smoothed ? [raw, { xs: s.xs, ys: s.smoothed, color: s.color, width: 1.5 }] : [raw];
         }),
@@ -164,7 +174,7 @@ export class LineChart {
     this.series = series;
     this.zoom = zoom;
     this.yCache = null;
-    const structure = series.map((s) => `${s.label}\u0000${s.color}\u0000${s.smoothed ? 1 : 0}`).join("\u0001");
+    const structure = series.map((s) => `${s.label}\u0000${s.color}\u0000${s.smoothed ? 1 : 0}${s.thin ? "t" : ""}`).join("\u0001");
     this.plot.update(structure, () => this.data());
   }
 
@@ -180,6 +190,10 @@ export class LineChart {
   private data(): uPlot.AlignedData {
     const data: unknown[] = [null];
     for (const s of this.series) {
+      if (s.thin) {
+        data.push([s.xs, s.smoothed ?? s.raw]);
+        continue;
+      }
       data.push([s.xs, s.raw]);
       if (s.smoothed) data.push([s.xs, s.smoothed]);
     }
@@ -190,6 +204,11 @@ export class LineChart {
     this.owner = [-1];
     const seriesOpts: uPlot.Series[] = [{}];
     this.series.forEach((s, i) => {
+      if (s.thin) {
+        seriesOpts.push({ label: s.label, stroke: withAlpha(s.color, THIN_ALPHA), width: 1 });
+        this.owner.push(i);
+        return;
+      }
       const faint = s.smoothed !== null;
       seriesOpts.push({ label: s.label, stroke: faint ? withAlpha(s.color, RAW_ALPHA_SMOOTHED) : s.color, width: 1 });
       this.owner.push(i);
@@ -219,6 +238,7 @@ export class LineChart {
       hooks: {
         setSelect: [(u: uPlot) => this.onSelect(u)],
         setCursor: [(u: uPlot) => this.plot.tooltip.follow(u, this.series, this.config.xaxis)],
+        drawClear: [(u: uPlot) => drawBands(u, this.bands(), this.config.logY)],
         ready: [(u: uPlot) => this.bindPick(u)],
         draw: [(u: uPlot) => this.placeMarker(u)],
       },
@@ -236,12 +256,20 @@ export class LineChart {
   private yRange(): uPlot.Range.MinMax {
     const key = this.zoom ? `${this.zoom[0]}:${this.zoom[1]}` : "";
     if (this.yCache?.key === key) return this.yCache.range;
-    const columns = this.series.map((s) => ({ xs: s.xs, ys: s.smoothed ?? s.raw }));
+    const columns = this.series.flatMap((s) => [
+      { xs: s.xs, ys: s.smoothed ?? s.raw },
+      ...(s.band ? [{ xs: s.xs, ys: s.band.low }, { xs: s.xs, ys: s.band.high }] : []),
+    ]);
     const values = finiteValues(columns, this.zoom);
     const { logY, ignoreOutliers } = this.config;
     const range = logY ? logYDomain(values, ignoreOutliers) : yDomain(values, ignoreOutliers);
     this.yCache = { key, range };
     return range;
+  }
+
+  /** The bands of the series that have one, in their colours. */
+  private bands(): BandToDraw[] {
+    return this.series.flatMap((s) => (s.band ? [{ xs: s.xs, low: s.band.low, high: s.band.high, fill: withAlpha(s.color, BAND_ALPHA) }] : []));
   }
 
   private hoverIndex(u: uPlot, seriesIdx: number): number | null {

@@ -10,6 +10,7 @@ import { h } from "../core/dom";
 import type { ChartSeries } from "./line_chart";
 import { formatDuration, formatStep, formatValue, formatWallTime } from "./format";
 import { type TooltipRow, tooltipRows } from "./tooltip";
+import { runLabel } from "../core/run_labels";
 
 /** One run's row at a picked step: the tooltip's row (value, smoothed, step, relative and
  * wall time) without its x. */
@@ -113,16 +114,17 @@ interface Column<R> {
 const num = (v: number | null): string => (v === null || !Number.isFinite(v) ? "–" : formatValue(v));
 
 const POINT_COLUMNS: readonly Column<PointRow>[] = [
-  { key: "run", label: "Run", text: (r) => r.run },
+  { key: "run", label: "Run", text: (r) => runLabel(r.run) },
   { key: "value", label: "Value", text: (r) => num(r.value) },
   { key: "smoothed", label: "Smoothed", text: (r) => num(r.smoothed) },
   { key: "step", label: "Step", text: (r) => formatStep(r.step) },
-  { key: "relative", label: "Relative", text: (r) => formatDuration(r.relative) },
-  { key: "wallTime", label: "Wall time", text: (r) => formatWallTime(r.wallTime) },
+  // A group's row (grouped runs) has no times: "–".
+  { key: "relative", label: "Relative", text: (r) => (Number.isFinite(r.relative) ? formatDuration(r.relative) : "–") },
+  { key: "wallTime", label: "Wall time", text: (r) => (Number.isFinite(r.wallTime) ? formatWallTime(r.wallTime) : "–") },
 ];
 
 const RANGE_COLUMNS: readonly Column<RangeRow>[] = [
-  { key: "run", label: "Run", text: (r) => r.run },
+  { key: "run", label: "Run", text: (r) => runLabel(r.run) },
   { key: "startStep", label: "From step", text: (r) => formatStep(r.startStep) },
   { key: "endStep", label: "To step", text: (r) => formatStep(r.endStep) },
   { key: "start", label: "Start", text: (r) => num(r.start) },

@@ -33,3 +33,29 @@ describe("tooltip rows", () => {
     expect(sortTooltipRows(rows, "nearest", distance).map((r) => r.run)).toEqual(["c", "b", "d", "a"]);
   });
 });
+
+describe("tooltip rows of grouped runs", () => {
+  it("carry the group's band and members at the nearest point", async () => {
+    const { tooltipRows } = await import("./tooltip");
+    const xs = new Float64Array([0, 10, 20]);
+    const rows = tooltipRows(
+      [
+        {
+          label: "lr=0.1",
+          color: "#000",
+          xs,
+          steps: xs,
+          wallTimes: new Float64Array(3).fill(NaN),
+          firstWallTime: null,
+          raw: new Float64Array([1, 2, 3]),
+          smoothed: null,
+          band: { low: new Float64Array([0, 1, 2]), high: new Float64Array([2, 3, 4]), count: new Float64Array([3, 2, 3]), members: 3, stat: "Mean", kind: "min–max" },
+        },
+      ],
+      11,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.value).toBe(2);
+    expect(rows[0]?.band).toEqual({ low: 1, high: 3, count: 2, members: 3, stat: "Mean", kind: "min–max" });
+  });
+});

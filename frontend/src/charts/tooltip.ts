@@ -13,6 +13,7 @@ import type { TooltipSort } from "../core/settings";
 import { appSettings } from "../core/settings";
 import { formatDuration, formatValue, formatWallTime } from "./format";
 import type { ChartSeries } from "./line_chart";
+import { runLabel } from "../core/run_labels";
 
 /** Index of the element of ascending `xs` nearest to x (-1 when empty). */
 export function nearestIndex(xs: ArrayLike<number>, x: number): number {
@@ -39,6 +40,8 @@ export interface TooltipRow {
   readonly relative: number;
   readonly value: number;
   readonly smoothed: number | null;
+  /** A group's row (grouped runs): its band at this point and the members behind it. */
+  readonly band?: { readonly low: number; readonly high: number; readonly count: number; readonly members: number; readonly stat: string; readonly kind: string };
 }
 
 export function tooltipRows(series: readonly ChartSeries[], x: number): TooltipRow[] {
@@ -56,6 +59,18 @@ export function tooltipRows(series: readonly ChartSeries[], x: number): TooltipR
       relative: wallTime - (s.firstWallTime ?? wallTime),
       value: s.raw[i] as number,
       smoothed: s.smoothed ? (s.smoothed[i] as number) : null,
+      ...(s.band
+        ? {
+            band: {
+              low: s.band.low[i] as number,
+              high: s.band.high[i] as number,
+              count: s.band.count[i] as number,
+              members: s.band.members,
+              stat: s.band.stat,
+              kind: s.band.kind,
+            },
+          }
+        : {}),
     });
   }
   return rows;
@@ -136,10 +151,14 @@ export class Tooltip {
     const kept = options.limit > 0 ? rows.slice(0, options.limit) : rows;
     const smoothing = rows.some((r) => r.smoothed !== null);
     const wall = xaxis === "wall";
-    const relative = !wall || options.relative;
+    const band = rows.find((r) => r.band)?.band;
+    // Groups have no wall times (the server aggregates by step): no time column for them alone.
+    const groupsOnly = band !== undefined && rows.every((r) => r.band);
+    const relative = (!wall || options.relative) && !groupsOnly;
     const table = document.createElement("table");
     const head = table.createTHead().insertRow();
-    for (const title of ["", "Run", ...(smoothing ? ["Smoothed"] : []), "Value", "Step", ...(wall ? ["Time"] : []), ...(relative ? ["Relative"] : [])]) {
+    const valueTitle = groupsOnly ? band.stat : "Value";
+    for (const title of ["", groupsOnly ? "Group" : "Run", ...(smoothing ? ["Smoothed"] : []), valueTitle, ...(band ? [band.kind, "Runs"] : []), "Step", ...(wall ? ["Time"] : []), ...(relative ? ["Relative"] : [])]) {
       const th = document.createElement("th");
       th.textContent = title;
       head.append(th);
@@ -154,11 +173,16 @@ export class Tooltip {
       dot.className = "tb-swatch";
       dot.style.background = row.color;
       swatch.append(dot);
-      tr.append(swatch, cell(row.run, "tb-run-cell"));
+      tr.append(swatch, cell(runLabel(row.run), "tb-run-cell"));
       if (smoothing) tr.append(cell(row.smoothed === null ? "" : formatValue(row.smoothed)));
-      tr.append(cell(formatValue(row.value)), cell(String(row.step)));
-      if (wall) tr.append(cell(formatWallTime(row.wallTime)));
-      if (relative) tr.append(cell(formatDuration(row.relative)));
+      tr.append(cell(formatValue(row.value)));
+      if (band) {
+        const b = row.band;
+        tr.append(cell(b ? `${formatValue(b.low)} – ${formatValue(b.high)}` : ""), cell(b ? `${b.count}/${b.members}` : ""));
+      }
+      tr.append(cell(String(row.step)));
+      if (wall) tr.append(cell(Number.isFinite(row.wallTime) ? formatWallTime(row.wallTime) : ""));
+      if (relative) tr.append(cell(Number.isFinite(row.relative) ? formatDuration(row.relative) : ""));
     }
     const parts: HTMLElement[] = [table];
     if (kept.length < rows.length) {

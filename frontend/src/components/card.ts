@@ -17,6 +17,7 @@ import { downloadBlob, fileName, picturePng, pictureSvg } from "../charts/export
 import type { CardRef, PinBoard } from "../core/dashboard";
 import { h } from "../core/dom";
 import type { FetchQueue } from "../core/fetch_queue";
+import { RUN_LABEL_ATTR, runLabel } from "../core/run_labels";
 import type { VisibilityTracker } from "../core/visibility";
 import "./workbench.css";
 
@@ -45,6 +46,8 @@ export interface CardOptions {
   readonly testId: string;
   readonly title: string;
   readonly subtitle?: string | null;
+  /** The run the subtitle names instead: shown by its label (core/run_labels.ts), renamed with it. */
+  readonly subtitleRun?: string;
   /** Extra attributes for the card element (e.g. data-tag, data-run). */
   readonly attrs?: Readonly<Record<string, string | null | undefined>>;
   readonly visibility: VisibilityTracker;
@@ -83,7 +86,8 @@ export class Card {
       this.statusEl,
     );
     this.actions = options.actions ? new CardActions(this.element, options.actions) : null;
-    this.setSubtitle(options.subtitle ?? null);
+    this.setSubtitle(options.subtitleRun !== undefined ? runLabel(options.subtitleRun) : (options.subtitle ?? null));
+    if (options.subtitleRun !== undefined) this.subtitleEl.setAttribute(RUN_LABEL_ATTR, options.subtitleRun);
     this.element.dataset.state = "idle";
     options.visibility.observe(this.element, (visible) => this.setVisible(visible));
   }

@@ -10,6 +10,7 @@ import type { CardLoadResult } from "./card";
 import type { ChartPicture } from "../charts/export";
 import type { DashboardContext } from "../core/dashboard";
 import type { CardSpec, KindCard } from "./histogram_kind_dashboard";
+import { runLabel } from "../core/run_labels";
 
 const DEFAULT_WIDTH = 400;
 
@@ -48,7 +49,7 @@ export abstract class HistogramKindCard<T extends StepSeries, H extends KindChar
     this.card = new Card({
       testId,
       title: spec.tag,
-      subtitle: spec.run,
+      subtitleRun: spec.run,
       attrs: { "data-run": spec.run, "data-tag": spec.tag },
       visibility: context.visibility,
       queue: context.queue,
@@ -67,10 +68,10 @@ export abstract class HistogramKindCard<T extends StepSeries, H extends KindChar
     if (!canvas || !this.series) return null;
     return {
       title: this.spec.tag,
-      subtitle: this.spec.run,
+      subtitle: runLabel(this.spec.run),
       theme: this.context.theme(),
       canvas,
-      legend: [{ label: this.spec.run, color: this.context.color(this.spec.run) }],
+      legend: [{ label: runLabel(this.spec.run), color: this.context.color(this.spec.run) }],
     };
   }
 

@@ -88,7 +88,7 @@ export abstract class StepCard implements MediaCard {
     this.card = new Card({
       testId: options.testId,
       title: spec.tag,
-      subtitle: spec.run,
+      subtitleRun: spec.run,
       attrs: { "data-tag": spec.tag, "data-run": spec.run },
       visibility: env.visibility,
       queue: env.queue,

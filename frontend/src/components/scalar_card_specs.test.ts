@@ -5,7 +5,7 @@ import { buildCardGroups, tagPrefix } from "./scalar_card_specs";
 const info: TagInfo = { points: 10, lastStep: 9, displayName: "", description: "" };
 
 function run(name: string, parent: string | null = null, groupTag: string | null = null): Run {
-  return { name, parent, groupTag, subRun: parent ? "scalars" : null, kinds: new Set(["scalars"]), startTime: 0, lastUpdate: 0 };
+  return { name, parent, groupTag, subRun: parent ? "scalars" : null, kinds: new Set(["scalars"]), startTime: 0, lastUpdate: 0, lastWriteTime: null };
 }
 
 function tags(entries: Record<string, string[]>): Map<string, Map<string, TagInfo>> {

@@ -11,7 +11,12 @@
 // picked for a run (the same in both themes), and a regex whose match groups runs: runs whose
 // first capture group (the whole match when the regex has none) is equal share one slot,
 // placed as a run named by that text would be; runs it does not match keep their own.
+//
+// A colour in the run's notes (core/run_labels.ts, kept in the logdir) wins over both:
+// RunColors.color is the one place that decides.
 
+import type { RunNotesView } from "./run_labels";
+import { RUN_NOTES } from "./run_labels";
 import type { Theme } from "./theme";
 import { JsonEntry } from "./settings";
 
@@ -183,11 +188,17 @@ export class RunColorStore {
 
 /** Colours for a set of runs; a run missing from `slots` gets its hash slot. */
 export class RunColors {
+  /** The notes whose colours win (the page's, unless a test gives its own). */
+  private readonly notes: RunNotesView;
   private slots = new Map<string, number>();
   private runs: readonly ColorableRun[] = [];
   /** Run -> the run whose colour it is drawn in (hparams sub-runs). */
   private sources = new Map<string, string>();
   private prefs: RunColorPrefs = NO_COLOR_PREFS;
+
+  constructor(notes: RunNotesView = RUN_NOTES) {
+    this.notes = notes;
+  }
 
   assign(runs: readonly ColorableRun[]): void {
     this.runs = runs;
@@ -211,7 +222,13 @@ export class RunColors {
     return this.prefs.picked[run] ?? this.prefs.picked[this.sources.get(run) ?? run] ?? null;
   }
 
+  /** The colour in the notes of `run` (or of the run it is drawn as part of), or null. */
+  noteColor(run: string): string | null {
+    return this.notes.note(run)?.color ?? this.notes.note(this.sources.get(run) ?? run)?.color ?? null;
+  }
+
+  /** The run's colour: its note's, else the one picked, else its palette slot's. */
   color(run: string, theme: Theme): string {
-    return this.picked(run) ?? slotColor(this.slots.get(run) ?? hashName(run) % PALETTE_SIZE, theme);
+    return this.noteColor(run) ?? this.picked(run) ?? slotColor(this.slots.get(run) ?? hashName(run) % PALETTE_SIZE, theme);
   }
 }

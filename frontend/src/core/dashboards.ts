@@ -5,6 +5,7 @@ import type { Kind } from "../api/client";
 export type DashboardId =
   | "scalars"
   | "all"
+  | "runs"
   | "images"
   | "histograms"
   | "distributions"
@@ -30,6 +31,8 @@ export const DASHBOARDS: readonly DashboardInfo[] = [
   { id: "scalars", label: "Scalars", kind: "scalars" },
   // Scalars, images and histograms of a tag group together (TensorBoard's Time Series).
   { id: "all", label: "All", kind: null },
+  // One row per run: hyperparameters, environment, metric summaries; its checks are the run selection.
+  { id: "runs", label: "Runs", kind: null },
   { id: "images", label: "Images", kind: "images" },
   { id: "histograms", label: "Histograms", kind: "histograms" },
   { id: "distributions", label: "Distributions", kind: "histograms" },

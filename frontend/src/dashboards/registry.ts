@@ -23,6 +23,7 @@ export const DASHBOARD_REGISTRY: Readonly<Partial<Record<DashboardId, DashboardE
   mesh: { load: async () => (await import("./mesh/index")).meshDashboard },
   pr_curves: { load: async () => (await import("./pr_curves/index")).prCurvesDashboard },
   projector: { load: async () => (await import("./projector/index")).projectorDashboard },
+  runs: { load: async () => (await import("./runs/index")).runsDashboard },
   scalars: scalarsDashboard,
   text: { load: async () => (await import("./text/index")).textDashboard },
   video: { load: async () => (await import("./video/index")).videoDashboard },

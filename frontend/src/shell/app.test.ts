@@ -106,7 +106,7 @@ describe("shell", () => {
     expect($('[data-testid="tab-audio"]').dataset.dimmed).toBe("1");
     expect($('[data-testid="tab-live"]').dataset.dimmed).toBe("0");
     expect($('[data-testid="tab-all"]').dataset.dimmed).toBe("0"); // the "all" view: any logdir
-    expect(document.querySelectorAll('[role="tab"]').length).toBe(15);
+    expect(document.querySelectorAll('[role="tab"]').length).toBe(16); // 15 + Runs
     expect(document.title).toBe("My board");
   });
 

@@ -21,10 +21,13 @@ import { DASHBOARD_REGISTRY } from "../dashboards/registry";
 import type { DashboardRegistry } from "./dashboard_host";
 import { DashboardHost } from "./dashboard_host";
 import { PinStore } from "../core/pins";
+import { relabelRunElements } from "../core/run_labels";
 import { PinnedSection } from "./pinned";
 import { loadingView, placeholderView } from "./placeholder";
 import { LoadProgressView } from "./progress";
 import { RunsPanel } from "./runs_panel";
+import type { RunNotesTransport } from "./run_notes";
+import { HttpNotesTransport, RunNotesStore } from "./run_notes";
 import { TabsView } from "./tabs";
 import { WarningsView } from "./warnings";
 import { Workbench } from "./workbench";
@@ -37,6 +40,8 @@ export interface AppOptions {
   readonly dashboards?: DashboardRegistry;
   /** The pins (tests: a store over a stand-in storage); default: kept in localStorage. */
   readonly pins?: PinStore;
+  /** Where run notes are read and changed (tests: in memory); default: /api/runs/notes. */
+  readonly notes?: RunNotesTransport;
 }
 
 const EMPTY_RUNS: RunsInfo = { runs: [], kinds: new Set(), warnings: [] };
@@ -56,6 +61,8 @@ export class App {
   /** Files and bytes the server has read, while its first load of the logdir runs. */
   private readonly progress: LoadProgressView;
   private readonly runsPanel: RunsPanel;
+  /** The run notes (display names, colours, tags, hidden, archived, trash). */
+  readonly notes: RunNotesStore;
   /** Settings pane, run colour choices, keyboard shortcuts and their help. */
   readonly workbench: Workbench;
   private uninstallKeys: (() => void) | null = null;
@@ -81,7 +88,9 @@ export class App {
     const state = (): AppState => this.urlState.state;
     const theme = (): "light" | "dark" => this.theme.theme;
     this.tabs = new TabsView((tab) => update({ tab }));
-    this.runsPanel = new RunsPanel({ colors: this.colors, state, theme, update, setColorPrefs: (prefs) => this.workbench.setColorPrefs(prefs) });
+    this.notes = new RunNotesStore(options.notes ?? new HttpNotesTransport(client));
+    this.runsPanel = new RunsPanel({ colors: this.colors, state, theme, update, setColorPrefs: (prefs) => this.workbench.setColorPrefs(prefs), notes: this.notes });
+    this.notes.subscribe(() => this.notesChanged());
     this.workbench = new Workbench({
       urlState: this.urlState,
       theme: this.theme,
@@ -141,7 +150,7 @@ export class App {
 
   /** Requests in flight or scheduled; 0 means the page is quiet. */
   get pending(): number {
-    return this.loads + this.queue.pending + this.dashboards.pending + this.pinned.pending;
+    return this.loads + this.queue.pending + this.dashboards.pending + this.pinned.pending + this.notes.pending + this.runsPanel.pending;
   }
 
   /** The dashboard of tab `id` if it has been created (tabs are created when first shown). */
@@ -185,7 +194,7 @@ export class App {
   async load(): Promise<void> {
     this.loads++;
     try {
-      const runs = await this.client.runs();
+      const [runs] = await Promise.all([this.client.runs(), this.notes.load()]);
       this.runs = runs;
       this.loaded = true;
       this.colors.assign(runs.runs);
@@ -245,6 +254,24 @@ export class App {
     if (!info) return null;
     const view = await this.dashboards.ensureLoaded(info);
     return view?.renderCard?.(ref) ?? null;
+  }
+
+  /** What the runs panel shows, for tests and benchmarks (window.__trainboard.runsPanel()). */
+  runsPanelDebug(): ReturnType<RunsPanel["debug"]> {
+    return this.runsPanel.debug();
+  }
+
+  /**
+   * The run notes changed (names, colours, what leaves the selection): every dashboard takes
+   * the runs again and redraws.
+   */
+  private notesChanged(): void {
+    if (!this.loaded) return;
+    relabelRunElements(this.element);
+    this.dashboards.forEach((view) => {
+      view.setRuns(this.runs);
+      view.themeChanged();
+    });
   }
 
   /** Run colours (or the theme) changed: the runs panel and every dashboard redraw. */

@@ -9,6 +9,10 @@
 //   __trainboard.dashboards()     ids of the dashboards created so far (created on first show)
 //   __trainboard.view(id)         a dashboard's own debug data (DashboardView.debug()), or null
 //   __trainboard.pinned()         {pins: pin ids ("<dashboard>:<key>") in order, shown: those showing a card}
+//   __trainboard.runsPanel()      the runs panel: {total, shown, rows, domRows, window, filter, filterMs
+//                                 (how long its last filtering took), renderMs / maxRenderMs (its
+//                                 list's latest / slowest render of the visible rows), archived, menu}
+//   __trainboard.runNotes()       the run notes the page holds, by run
 // plus the hooks dashboards register (src/core/debug_hooks.ts), e.g. Scalars' cards() and
 // card(tag, parent?). Every call returns fresh copies; changing them changes nothing on the page.
 
@@ -30,6 +34,8 @@ export interface TrainboardDebug extends DashboardDebugHooks {
   dashboards(): DashboardId[];
   view(id: DashboardId): unknown;
   pinned(): { pins: string[]; shown: string[] };
+  runsPanel(): ReturnType<App["runsPanelDebug"]>;
+  runNotes(): Record<string, unknown>;
 }
 
 /** The registered dashboards' hooks, each asking its dashboard's view at call time. */
@@ -77,6 +83,8 @@ export function installDebug(app: App, win: Window = window): TrainboardDebug {
       return view?.debug ? plainCopy(view.debug()) : null;
     },
     pinned: () => app.pinnedDebug(),
+    runsPanel: () => app.runsPanelDebug(),
+    runNotes: () => plainCopy(Object.fromEntries(app.notes.notes.all())) as Record<string, unknown>,
   };
   // The registered hooks are typed by the dashboards' augmentations of DashboardDebugHooks.
   const debug = Object.freeze(Object.defineProperties(dashboardHooks(app), Object.getOwnPropertyDescriptors(own))) as unknown as TrainboardDebug;

@@ -26,12 +26,22 @@ def as_typed(option: str, values: Sequence[str]) -> str:
     return " ".join(f"{option} {shlex.quote(value)}" for value in values)
 
 
+def _logdir(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An existing directory, or an object-store URL (checked when it is opened)."""
+    from trainboard._storage import is_remote
+
+    if is_remote(value):
+        return value
+    return str(click.Path(exists=True, file_okay=False).convert(value, param, ctx))
+
+
 @click.command("export")
 @click.option(
     "--logdir",
     required=True,
-    type=click.Path(exists=True, file_okay=False),
-    help="Directory of event files (runs at any depth below it).",
+    callback=_logdir,
+    help="Directory of event files (runs at any depth below it), or an object-store URL "
+    "(s3://bucket/prefix, gs://..., az://...).",
 )
 @click.option(
     "--kind",
@@ -89,14 +99,21 @@ def export(
     """
     from trainboard.data import export as exporting
     from trainboard.data.api import open_logdir
+    from trainboard.data.remote import RemoteLogdirError
+    from trainboard.errors import MissingDependencyError, NotFoundError
 
     if fmt == "parquet" and out is None:
         raise click.UsageError("--format parquet needs --out FILE")
     if kind == "hparams" and tags:
         raise click.UsageError("--tag does not apply to --kind hparams (its columns are all kept)")
-    logdir_reader = open_logdir(
-        logdir, cache_dir=cache_dir, use_cache=not no_cache, check_crc=not no_crc
-    )
+    try:
+        logdir_reader = open_logdir(
+            logdir, cache_dir=cache_dir, use_cache=not no_cache, check_crc=not no_crc
+        )
+    except (MissingDependencyError, RemoteLogdirError) as exc:  # an object-store URL's
+        raise click.ClickException(str(exc)) from None
+    except NotFoundError as exc:
+        raise click.ClickException(str(exc.args[0] if exc.args else exc)) from None
     provider = logdir_reader.provider
     with ExitStack() as stack:
         update = None

@@ -28,6 +28,7 @@ import numpy as np
 from trainboard.data.dashboard_kinds import KINDS, kind_of
 from trainboard.data.logdir import LogdirProvider
 from trainboard.data.provider import DataClass, DataProvider, LoadWarning, Run, TagInfo
+from trainboard.data.remote import logdir_provider
 from trainboard.format.event import is_event_file
 
 __all__ = ["TagDigest", "digest_tag", "inspect", "inspect_provider"]
@@ -190,10 +191,15 @@ def inspect_provider(
             digest_tag(provider, info, report.purged.get((info.run, info.tag), 0))
             for info in infos
         ]
-        directory = os.path.join(provider.logdir, run.name) if run.name != "." else provider.logdir
-        title = run_title(run) if run_title is not None else _run_title(
-            run, run.name, os.path.normpath(directory)
-        )
+        url = getattr(provider, "url", None)  # a log dir in object storage: its URL
+        if url is not None:
+            where = url if run.name == "." else f"{url}/{run.name}"
+        else:
+            directory = (
+                os.path.join(provider.logdir, run.name) if run.name != "." else provider.logdir
+            )
+            where = os.path.normpath(directory)
+        title = run_title(run) if run_title is not None else _run_title(run, run.name, where)
         _print_run(title, digests, run_warnings, echo)
         shown += len(digests)
     return shown
@@ -248,7 +254,7 @@ def inspect(
         runs = 1
     else:
         assert logdir is not None
-        provider = LogdirProvider(logdir, use_cache=False)
+        provider = logdir_provider(logdir, use_cache=False)  # an object-store URL too
         try:
             shown = inspect_provider(provider, tag=tag, echo=echo)
             runs = len(provider.runs())

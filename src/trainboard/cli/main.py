@@ -20,6 +20,7 @@ _SUBCOMMANDS = {
     "demo": "trainboard.cli.demo:demo",
     "export": "trainboard.cli.export:export",
     "serve": "trainboard.cli.serve:serve",
+    "upload": "trainboard.cli.upload:upload",
 }
 
 # serve's options that ``trainboard --help`` lists too (TensorBoard's usual command line)

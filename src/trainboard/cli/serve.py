@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from trainboard._storage import is_remote
 from trainboard.cli.tensorboard_flags import flag_notes, tensorboard_flags
 from trainboard.server.path_prefix import normalize_path_prefix
 
@@ -136,6 +137,21 @@ def report_first_load(
     return thread, stop
 
 
+def remote_logdir_exists(url: str) -> bool:
+    """Whether the log dir at an object-store ``url`` holds objects yet (one listing).
+
+    A missing bucket, missing credentials or a missing backend is a
+    :class:`click.ClickException` naming the URL and the fix.
+    """
+    from trainboard.data.remote import check_logdir
+    from trainboard.errors import MissingDependencyError, TrainboardError
+
+    try:
+        return check_logdir(url)
+    except (MissingDependencyError, TrainboardError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def parse_logdir_spec(spec: str) -> dict[str, str]:
     """``name1:path1,name2:path2`` -> {name: path} (a path may itself contain ':').
 
@@ -146,6 +162,9 @@ def parse_logdir_spec(spec: str) -> dict[str, str]:
         name, sep, path = part.partition(":")
         if not sep or not name or not path:
             raise click.BadParameter(f"{part!r} is not name:path", param_hint="--logdir_spec")
+        if is_remote(path):  # an object-store URL (s3://bucket/prefix) is kept as given
+            result[name] = path
+            continue
         if os.path.exists(os.path.expanduser(path)) and not os.path.isdir(
             os.path.expanduser(path)
         ):
@@ -165,9 +184,14 @@ def missing_logdir_notes(
     paths = list(parse_logdir_spec(logdir_spec).values()) if logdir_spec else [logdir or ""]
     notes = []
     for path in paths:
-        if os.path.isdir(path):
+        if is_remote(path):
+            if remote_logdir_exists(path):
+                continue
+            shown = path
+        elif os.path.isdir(path):
             continue
-        shown = os.path.abspath(path)
+        else:
+            shown = os.path.abspath(path)
         if reload_interval > 0:
             notes.append(f"logdir {shown} does not exist yet: waiting for it (its runs appear "
                          "on the board as soon as they are written)")
@@ -182,7 +206,7 @@ def open_provider(logdir: str | None, logdir_spec: str | None, cache_dir: str | 
 
     ``cache_dir=""`` turns the index cache off; None uses the default location.
     """
-    from trainboard.data.logdir import LogdirProvider
+    from trainboard.data.remote import logdir_provider
 
     use_cache = cache_dir != ""
     if logdir_spec:
@@ -190,13 +214,16 @@ def open_provider(logdir: str | None, logdir_spec: str | None, cache_dir: str | 
 
         return MultiProvider(
             {
-                name: LogdirProvider(path, cache_dir=cache_dir or None, use_cache=use_cache)
+                name: logdir_provider(
+                    path, cache_dir=cache_dir or None, use_cache=use_cache, on_error="warn"
+                )
                 for name, path in parse_logdir_spec(logdir_spec).items()
             }
         )
     if logdir is None:
         raise click.UsageError("give --logdir DIR")
-    return LogdirProvider(logdir, cache_dir=cache_dir or None, use_cache=use_cache)
+    return logdir_provider(logdir, cache_dir=cache_dir or None, use_cache=use_cache,
+                           on_error="warn")
 
 
 @click.command()
@@ -204,8 +231,9 @@ def open_provider(logdir: str | None, logdir_spec: str | None, cache_dir: str | 
     "--logdir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Directory of runs (event files are found recursively). One that does not exist "
-    "yet is waited for: start the board, then train.",
+    help="Directory of runs (event files are found recursively), or an object-store URL "
+    "(s3://bucket/prefix, gs://..., az://...). One that does not exist yet is waited for: "
+    "start the board, then train.",
 )
 @click.option(
     "--logdir_spec",
@@ -355,10 +383,11 @@ def serve(
         cache_dir = ""
     if token is not None and no_token:
         raise click.UsageError("give --token or --no_token, not both")
+    waiting = missing_logdir_notes(logdir, logdir_spec, reload_interval)  # (a bad bucket: exit)
     sock = bind_socket(host, port, reuse_port)
     for note in flag_notes(click.get_current_context()):
         click.echo(f"note: {note}.", err=True)
-    for note in missing_logdir_notes(logdir, logdir_spec, reload_interval):
+    for note in waiting:
         click.echo(note, err=True)
     security = web_security(host, allowed_hosts, token, no_token, int(max_body_mb * 2**20))
     if security.token is None and not _is_loopback(host):
@@ -406,7 +435,10 @@ def _inspect(
         raise click.UsageError("give --logdir or --event_file with --inspect, not both")
     if not logdir and not event_file:
         raise click.UsageError("--inspect needs --logdir DIR or --event_file FILE")
-    if logdir and not os.path.isdir(logdir):
+    if logdir and is_remote(logdir):
+        if not remote_logdir_exists(logdir):
+            raise click.BadParameter(f"{logdir!r} holds no objects", param_hint="--logdir")
+    elif logdir and not os.path.isdir(logdir):
         raise click.BadParameter(f"directory {logdir!r} does not exist", param_hint="--logdir")
     inspect(logdir, event_file, tag, echo=click.echo)
 
@@ -460,7 +492,8 @@ def run_server(
     from trainboard.server.app import create_app
 
     provider = open_provider(logdir, logdir_spec, cache_dir)
-    shown = logdir_spec or os.path.abspath(logdir or "")
+    remote = logdir is not None and is_remote(logdir)
+    shown = logdir_spec or (logdir if remote and logdir else os.path.abspath(logdir or ""))
     if security is None:
         security = web_security(str(sock.getsockname()[0]), "", None, False, 64 << 20)
     app = create_app(

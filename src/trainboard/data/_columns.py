@@ -14,6 +14,17 @@ import numpy as np
 
 __all__ = ["Column"]
 
+_EMPTY: dict[Any, np.ndarray] = {}
+
+
+def _empty(dtype: Any) -> np.ndarray:
+    """A shared read-only empty array of ``dtype`` (a new column allocates on first extend)."""
+    empty = _EMPTY.get(dtype)
+    if empty is None:
+        empty = _EMPTY[dtype] = np.empty(0, dtype=dtype)
+        empty.flags.writeable = False
+    return empty
+
 
 class Column:
     """A growable 1-D array of one dtype."""
@@ -21,7 +32,7 @@ class Column:
     __slots__ = ("_data", "_n")
 
     def __init__(self, dtype: Any, data: np.ndarray | None = None) -> None:
-        self._data: np.ndarray = np.empty(0, dtype=dtype) if data is None else data
+        self._data: np.ndarray = _empty(dtype) if data is None else data
         self._n = len(self._data)
 
     def __len__(self) -> int:
@@ -33,6 +44,11 @@ class Column:
 
     def extend(self, values: Any) -> None:
         """Append ``values`` (an array or a scalar)."""
+        if not self._n:  # the first values: one exact-size copy, nothing to grow yet
+            first = np.array(values, dtype=self._data.dtype).reshape(-1)
+            if len(first):
+                self._data, self._n = first, len(first)
+            return
         values = np.asarray(values, dtype=self._data.dtype).reshape(-1)
         k = len(values)
         if not k:
@@ -44,6 +60,11 @@ class Column:
             self._data = grown
         self._data[self._n : need] = values
         self._n = need
+
+    def adopt(self, data: np.ndarray) -> None:
+        """Hold ``data`` (the same items, e.g. mapped from the index) instead of a copy."""
+        assert len(data) == self._n and data.dtype == self._data.dtype
+        self._data = data
 
     def view(self) -> np.ndarray:
         """A read-only view of the current items."""

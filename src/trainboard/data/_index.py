@@ -25,7 +25,6 @@ import json
 import mmap
 import os
 import struct
-import sys
 import tempfile
 from typing import Any
 
@@ -34,6 +33,8 @@ import numpy as np
 from trainboard.data._columns import Column
 from trainboard.data._compat import data_class_of
 from trainboard.data._run import COLUMN_DTYPES, EventFile, RunState, Series, column_names
+from trainboard.data.provider import DataClass
+from trainboard.format.paths import user_cache_dir
 from trainboard.format.proto.summary_pb2 import SummaryMetadata
 
 __all__ = ["CACHE_ENV", "IndexFile", "cache_root"]
@@ -55,13 +56,7 @@ def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> str | None:
     if cache_dir is not None:
         path = os.fspath(cache_dir)
         return os.path.abspath(os.path.expanduser(path)) if path else None
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
-        return os.path.join(base, "trainboard", "Cache")
-    if sys.platform == "darwin":
-        return os.path.expanduser("~/Library/Caches/trainboard")
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return os.path.join(base, "trainboard")
+    return user_cache_dir()
 
 
 def _b64(data: bytes) -> str:
@@ -92,7 +87,11 @@ class IndexFile:
         """Write the index atomically; errors (a read-only cache) are ignored."""
         arrays: list[np.ndarray] = []
         metadata: dict[bytes, int] = {}
-        entries = [_run_entry(state, arrays, metadata) for state in runs.values()]
+        entries = []
+        position = 0  # where the next array starts, after the header
+        for state in runs.values():
+            entry, position = _run_entry(state, arrays, metadata, position)
+            entries.append(entry)
         header = {
             "format": _FORMAT,
             "logdir": self.logdir,
@@ -106,14 +105,19 @@ class IndexFile:
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
-            with os.fdopen(fd, "wb") as out:
+            with os.fdopen(fd, "w+b") as out:
                 out.write(head)
                 for array in arrays:
-                    out.write(array.tobytes())
+                    out.write(np.ascontiguousarray(array).data)
                     out.write(b"\0" * (-array.nbytes % 8))
+                out.flush()
+                blob = _mapped(out)
             os.replace(temp, self.path)
         except OSError:
             return
+        if blob is not None:
+            _remap(runs, entries, blob, len(head))
+
 
     # -- loading -----------------------------------------------------------
 
@@ -148,16 +152,21 @@ class IndexFile:
             return {}  # read without CRC checks: not good enough now
         base = start + size + (-(start + size) % 8)
         metadata = [SummaryMetadata.FromString(base64.b64decode(m)) for m in header["metadata"]]
+        kinds = [(m, data_class_of(m)) for m in metadata]
         runs = {}
         for entry in header["runs"]:
-            state = _run_state(entry, blob, base, metadata)
+            state = _run_state(entry, blob, base, kinds)
             runs[state.name] = state
         return runs
 
 
-def _run_entry(state: RunState, arrays: list[np.ndarray], metadata: dict[bytes, int]) -> Any:
-    """A run's JSON entry; its columns, concatenated per name over its series, go to ``arrays``."""
-    position = sum((a.nbytes + 7) // 8 * 8 for a in arrays)
+def _run_entry(
+    state: RunState, arrays: list[np.ndarray], metadata: dict[bytes, int], position: int
+) -> tuple[Any, int]:
+    """A run's JSON entry and the position after its columns.
+
+    Its columns, concatenated per name over its series, go to ``arrays`` from ``position``.
+    """
     groups: dict[str, list[np.ndarray]] = {}
     series_entries = []
     for series in state.series.values():
@@ -171,7 +180,7 @@ def _run_entry(state: RunState, arrays: list[np.ndarray], metadata: dict[bytes, 
         columns[name] = [position, len(array)]
         arrays.append(array)
         position += (array.nbytes + 7) // 8 * 8
-    return {
+    entry = {
         "name": state.name,
         "path": state.path,
         "seen_start": state.seen_start,
@@ -181,9 +190,43 @@ def _run_entry(state: RunState, arrays: list[np.ndarray], metadata: dict[bytes, 
         "series": series_entries,
         "columns": columns,
     }
+    return entry, position
 
 
-def _run_state(entry: Any, blob: Any, base: int, metadata: list[SummaryMetadata]) -> RunState:
+def _mapped(file: Any) -> mmap.mmap | None:
+    """A read-only mapping of ``file`` (None on Windows, where it could not be replaced)."""
+    if os.name == "nt":
+        return None
+    try:
+        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+
+
+def _remap(runs: dict[str, RunState], entries: list[Any], blob: Any, base: int) -> None:
+    """Point every series' columns at their copy in the saved index, ``blob``.
+
+    The points then live in the page cache, read again from the index when a view needs
+    them, instead of in the process's memory; a column appended to later copies itself
+    out (:class:`~trainboard.data._columns.Column`). Call under the provider's lock.
+    """
+    for state, entry in zip(runs.values(), entries, strict=True):
+        whole = {
+            name: np.frombuffer(blob, dtype=COLUMN_DTYPES[name], count=count, offset=base + offset)
+            for name, (offset, count) in entry["columns"].items()
+        }
+        cursor = dict.fromkeys(whole, 0)
+        for series in state.series.values():
+            count = len(series)
+            for name, column in series.columns().items():
+                at = cursor[name]
+                column.adopt(whole[name][at : at + count])
+                cursor[name] = at + count
+
+
+def _run_state(
+    entry: Any, blob: Any, base: int, kinds: list[tuple[SummaryMetadata, DataClass]]
+) -> RunState:
     state = RunState(entry["name"], entry["path"])
     state.seen_start = entry["seen_start"]
     state.file_version = entry["file_version"]
@@ -194,12 +237,12 @@ def _run_state(entry: Any, blob: Any, base: int, metadata: list[SummaryMetadata]
         for name, (offset, count) in entry["columns"].items()
     }
     cursor = dict.fromkeys(whole, 0)
-    names = [column_names(data_class_of(m)) for m in metadata]
     for tag, meta, count in entry["series"]:
+        metadata, data_class = kinds[meta]
         columns = {}
-        for name in names[meta]:
+        for name in column_names(data_class):
             at = cursor[name]
             columns[name] = Column(COLUMN_DTYPES[name], whole[name][at : at + count])
             cursor[name] = at + count
-        state.series[tag] = Series(tag, metadata[meta], columns)
+        state.series[tag] = Series(tag, metadata, columns, data_class)
     return state

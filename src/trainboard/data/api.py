@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from trainboard.data import _compat
+from trainboard.data._subruns import rank_of, rank_parents
 from trainboard.data.logdir import LogdirProvider
 from trainboard.data.notes import RunNote
 from trainboard.data.provider import (
@@ -63,7 +64,8 @@ class Logdir:
         self.provider = provider
 
     def __repr__(self) -> str:
-        return f"Logdir({self.provider.logdir!r}, runs={len(self.runs)})"
+        where = getattr(self.provider, "url", self.provider.logdir)  # a remote one's URL
+        return f"Logdir({where!r}, runs={len(self.runs)})"
 
     def __enter__(self) -> Logdir:
         return self
@@ -81,8 +83,24 @@ class Logdir:
 
     @property
     def runs(self) -> list[str]:
-        """The names of the runs (paths relative to the logdir; ``"."`` for itself)."""
+        """The names of the runs (paths relative to the logdir; ``"."`` for itself).
+
+        A run written by several processes is listed once, then each of its ranks as
+        ``<run>/rank_<N>`` (:meth:`ranks`).
+        """
         return [run.name for run in self.provider.runs()]
+
+    def ranks(self, run: str) -> list[int]:
+        """The ranks of a run written by several processes, sorted; [] for another run.
+
+        Rank N's data is the run ``f"{run}/rank_{N}"`` (docs/distributed.md).
+
+        Example::
+
+            for rank in lg.ranks("exp1"):
+                print(rank, lg.scalars(f"exp1/rank_{rank}", "loss").values[-1])
+        """
+        return list(rank_parents(self.runs).get(run, ()))
 
     @property
     def warnings(self) -> list[LoadWarning]:
@@ -317,6 +335,11 @@ class Logdir:
         ``exp1/train``); None keeps every run or tag. ``backend`` is ``"pandas"`` or
         ``"polars"`` (``pip install 'trainboard[pandas]'`` / ``'trainboard[polars]'``).
 
+        When a row's run is a rank of a run written by several processes (the run
+        ``<run>/rank_<N>``), every frame of this class has a ``rank`` column after
+        ``run``: N on such rows, null (pandas ``<NA>``, nullable ``Int64``) on the others.
+        Frames of a logdir without rank directories have no ``rank`` column.
+
         Example::
 
             frame = lg.scalars_frame(runs="exp*", tags=["loss", "acc/*"])
@@ -377,36 +400,70 @@ class Logdir:
         """
         return self._frame("hparams", runs, None, backend)
 
+    def runs_frame(self, metrics: Sequence[str] = (), *, backend: Backend = "pandas") -> Any:
+        """The runs table: one row per run with hyperparameters, environment and metrics.
+
+        Columns (:func:`trainboard.data.runs_table.frame_columns`): ``run``,
+        ``display_name``, one per hyperparameter, ``env.<key>`` per captured-environment
+        key, and ``<tag>.last``/``.min``/``.max``/``.last_step`` per tag of ``metrics``
+        (min and max over finite values only). ``add_hparams`` sub-runs are folded into
+        the runs they describe, as on the board's Runs tab.
+
+        Example::
+
+            runs = lg.runs_frame(metrics=["loss"])
+            runs.sort_values("loss.min").head()
+        """
+        from trainboard.data.runs_table import frame_columns, runs_table
+
+        if backend not in ("pandas", "polars"):
+            raise ValueError(f"backend must be 'pandas' or 'polars', got {backend!r}")
+        if isinstance(metrics, str):
+            metrics = [metrics]
+        columns = frame_columns(runs_table(self.provider, metrics))
+        return _polars(columns) if backend == "polars" else _pandas(columns)
+
     def grouped_frame(
         self,
         tag: str,
         *,
         by: str,
-        stat: Literal["mean", "median"] = "mean",
+        stat: Literal["mean", "median", "rank0"] = "mean",
         band: Literal["minmax", "std", "p10_90"] = "minmax",
         smoothing: float = 0.0,
         width: int | None = None,
         backend: Backend = "pandas",
+        runs: Sequence[str] | None = None,
     ) -> Any:
         """Runs holding scalar ``tag`` grouped, one line and band per group: a long frame.
 
         Columns: ``group``, ``step``, ``value`` (the group's mean or median), ``low`` and
         ``high`` (the band), ``members`` (how many members have a finite value at that
-        step). ``by`` is ``"hparam:<name>"``, ``"regex:<pattern>"`` or ``"tag:<note tag>"``;
-        how steps are aligned, NaN counted and smoothing applied (per member, first):
-        :mod:`trainboard.data.groups`. Every step by default; ``width`` downsamples per
-        pixel as the board does.
+        step). ``by`` is ``"hparam:<name>"``, ``"regex:<pattern>"``, ``"tag:<note tag>"``
+        or ``"rank"`` (each run written by several processes is a group of its ranks;
+        ``stat="rank0"`` then takes rank 0's value as the line); how steps are aligned,
+        NaN counted and smoothing applied (per member, first): :mod:`trainboard.data.groups`.
+        Every step by default; ``width`` downsamples per pixel as the board does.
+        ``runs`` groups only those runs (default: every run holding ``tag``).
 
         Example::
 
             frame = lg.grouped_frame("loss", by="hparam:lr", band="std")
+            ranks = lg.grouped_frame("loss", by="rank", stat="rank0", band="std")
         """
         from trainboard.data.groups import grouped_scalars
 
         if backend not in ("pandas", "polars"):
             raise ValueError(f"backend must be 'pandas' or 'polars', got {backend!r}")
         groups, _ = grouped_scalars(
-            self.provider, tag, by, stat=stat, band=band, width=width, smoothing=smoothing
+            self.provider,
+            tag,
+            by,
+            stat=stat,
+            band=band,
+            width=width,
+            smoothing=smoothing,
+            runs=runs,
         )
         columns: dict[str, Any] = {
             "group": np.array([g.name for g in groups for _ in range(len(g))], dtype=object),
@@ -428,8 +485,13 @@ class Logdir:
 
         if backend not in ("pandas", "polars"):
             raise ValueError(f"backend must be 'pandas' or 'polars', got {backend!r}")
-        columns = table_columns(self.provider, kind, _patterns(runs), _patterns(tags))
-        return _polars(columns) if backend == "polars" else _pandas(columns)
+        columns = _with_rank(table_columns(self.provider, kind, _patterns(runs), _patterns(tags)))
+        if backend == "polars":
+            return _polars(columns)
+        frame = _pandas(columns)
+        if "rank" in columns:
+            frame["rank"] = frame["rank"].astype("Int64")
+        return frame
 
     def _tensors(self, run: str, tag: str, plugin: str) -> TensorSeries:
         self._check_plugin(run, tag, plugin)
@@ -448,6 +510,27 @@ class Logdir:
                 f"tag {tag!r} of run {run!r} holds {infos[0].plugin_name or 'untyped'!r} data, "
                 f"not {plugin!r}"
             )
+
+
+def _with_rank(columns: dict[str, Any]) -> dict[str, Any]:
+    """``columns`` with a ``rank`` column after ``run`` when a row's run is a rank directory."""
+    names = columns.get("run")
+    if names is None:
+        return columns
+    distinct = {name: rank_of(name) for name in set(names.tolist())}
+    if not any(distinct.values()):
+        return columns
+    ranks = np.array([None] * len(names), dtype=object)
+    for i, name in enumerate(names.tolist()):
+        found = distinct[name]
+        if found is not None:
+            ranks[i] = found[1]
+    result: dict[str, Any] = {}
+    for name, values in columns.items():
+        result[name] = values
+        if name == "run":
+            result["rank"] = ranks
+    return result
 
 
 def _patterns(value: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -505,8 +588,10 @@ def open_logdir(
     turns it off) makes reopening an unchanged logdir almost free.
 
     Args:
-        logdir: A directory of event files (any depth of runs below it).
-        cache_dir: Where to keep the index.
+        logdir: A directory of event files (any depth of runs below it), or an
+            object-store URL (``s3://bucket/prefix``, ``gs://...``, ``az://...``: mirrored
+            into the cache directory, see docs/object_storage.md).
+        cache_dir: Where to keep the index (and a remote log dir's mirror).
         use_cache: False reads and keeps nothing in the cache.
         check_crc: Verify each record's checksum (skipping and reporting bad ones).
 
@@ -520,9 +605,20 @@ def open_logdir(
         lg = trainboard.open("runs")
         lg.scalars("exp1", "loss").to_pandas()
     """
-    if not os.path.isdir(os.path.expanduser(os.fspath(logdir))):
+    from trainboard.data.remote import RemoteLogdirProvider, logdir_provider
+
+    provider = logdir_provider(
+        logdir, cache_dir=cache_dir, use_cache=use_cache, check_crc=check_crc
+    )
+    if not isinstance(provider, RemoteLogdirProvider) and not os.path.isdir(provider.logdir):
         raise NotFoundError(f"logdir {os.fspath(logdir)!r} is not a directory")
-    provider = LogdirProvider(logdir, cache_dir=cache_dir, use_cache=use_cache, check_crc=check_crc)
-    provider.reload()
+    try:
+        provider.reload()
+        sync = provider.last_sync if isinstance(provider, RemoteLogdirProvider) else None
+        if sync is not None and not sync.listed:
+            raise NotFoundError(f"logdir {logdir!r} holds no objects")
+    except BaseException:
+        provider.close()
+        raise
     provider.save_index(only_if_changed=True)
     return Logdir(provider)

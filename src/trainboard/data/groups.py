@@ -12,6 +12,10 @@ Runs are grouped by a key (:func:`parse_group_by`):
   run's first note tag (sorted) equal to ``<tag>`` or starting with it, so ``tag:lr=``
   groups runs tagged ``lr=0.1`` apart from runs tagged ``lr=0.01``. Runs without such
   a tag are left out.
+* ``rank``: the ranks of a run written by several processes (``<run>/rank_<N>``,
+  :class:`~trainboard.data.provider.Run` ``ranks``): each such run is one group,
+  named by the run, whose members are its rank directories in rank order. Other runs
+  are left out.
 
 **Alignment, without inventing data.** Each member is first smoothed on its own
 (the Scalars view's EMA, over its points in log order), then reduced to one point per
@@ -23,7 +27,10 @@ forward; ``count`` says how many members contributed at each step.
 **Non-finite values** (NaN, ±inf) are ignored in the aggregate and counted per step in
 ``nonfinite``. A step where no member has a finite value has NaN line and band.
 
-**Statistics.** ``mean``, or ``median`` (numpy's default linear interpolation). Bands:
+**Statistics.** ``mean``, ``median`` (numpy's default linear interpolation) or
+``rank0``: the first member's value (by ``rank``: rank 0's, or the lowest rank's when
+a run has no rank 0; NaN at a step where it has no finite point), for
+``by="rank"`` only. The band is over every member whatever the line. Bands:
 ``minmax`` (lowest to highest), ``std`` (mean ± population standard deviation,
 ddof=0, whatever the line) or ``p10_90`` (10th to 90th percentile, linear
 interpolation as :func:`numpy.nanpercentile`).
@@ -32,6 +39,13 @@ interpolation as :func:`numpy.nanpercentile`).
 (:func:`~trainboard.data.downsample.pixel_indices`) three times, on the line, the low
 and the high column, and the union of the kept indices is returned, so each
 column's own extremes survive: a spike in one member stays visible in the band.
+With a step range ``x_range`` (a zoomed chart) the pixel columns span that range
+only, as for a single series: the steps inside it, one step on each side of it and
+the group's last step are kept, every step when they fit ``width``.
+
+**Which runs.** ``runs`` restricts grouping to those runs (the board's selection);
+absent, every run holding the tag is grouped. Aggregation, alignment and the band are
+the same either way: a run left out simply is not a member.
 """
 
 from __future__ import annotations
@@ -45,6 +59,7 @@ from typing import Literal
 
 import numpy as np
 
+from trainboard.data._subruns import rank_of
 from trainboard.data.downsample import pixel_indices
 from trainboard.data.provider import DataClass, DataProvider
 from trainboard.data.smoothing import ema, ema_time_weighted
@@ -62,22 +77,23 @@ __all__ = [
     "parse_group_by",
 ]
 
-Stat = Literal["mean", "median"]
+Stat = Literal["mean", "median", "rank0"]
 Band = Literal["minmax", "std", "p10_90"]
-STATS: tuple[Stat, ...] = ("mean", "median")
+STATS: tuple[Stat, ...] = ("mean", "median", "rank0")
 BAND_KINDS: tuple[Band, ...] = ("minmax", "std", "p10_90")
 _CHUNK_CELLS = 1 << 22  # cells of the step × member matrix aggregated at a time
 
 
 @dataclass(frozen=True, slots=True)
 class GroupBy:
-    """What runs are grouped by: ``kind`` is hparam, regex or tag; ``value`` its argument."""
+    """What runs are grouped by: ``kind`` is hparam, regex, tag or rank; ``value`` its
+    argument (empty for rank)."""
 
-    kind: Literal["hparam", "regex", "tag"]
+    kind: Literal["hparam", "regex", "tag", "rank"]
     value: str
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.value}"
+        return self.kind if self.kind == "rank" else f"{self.kind}:{self.value}"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -104,20 +120,23 @@ class GroupSeries:
 
 
 def parse_group_by(text: str) -> GroupBy:
-    """``"hparam:lr"``, ``"regex:seed(\\d+)"`` or ``"tag:baseline"`` as a :class:`GroupBy`.
+    """``"hparam:lr"``, ``"regex:seed(\\d+)"``, ``"tag:baseline"`` or ``"rank"`` as a
+    :class:`GroupBy`.
 
     ValueError for any other form, an empty argument or a pattern that does not compile.
     """
+    if text == "rank":
+        return GroupBy("rank", "")
     kind, sep, value = text.partition(":")
     if not sep or kind not in ("hparam", "regex", "tag") or not value:
         raise ValueError(
-            f"group by must be hparam:<name>, regex:<pattern> or tag:<tag>, got {text!r}"
+            f"group by must be hparam:<name>, regex:<pattern>, tag:<tag> or rank, got {text!r}"
         )
     if kind == "regex":
         try:
             re.compile(value)
         except re.error as error:
-            raise ValueError(f"bad regex {value!r}: {error}") from None
+            raise ValueError(f"bad regex {value!r} (Python re): {error}") from None
     return GroupBy(kind, value)  # type: ignore[arg-type]
 
 
@@ -132,7 +151,12 @@ def _key_text(value: object) -> str:
 def group_keys(provider: DataProvider, runs: Sequence[str], by: GroupBy) -> dict[str, str]:
     """run -> its group's name, for the runs of ``runs`` that have a key (see the module)."""
     keys: dict[str, str] = {}
-    if by.kind == "regex":
+    if by.kind == "rank":
+        for run in runs:
+            rank = rank_of(run)
+            if rank is not None:
+                keys[run] = rank[0]
+    elif by.kind == "regex":
         pattern = re.compile(by.value)
         for run in runs:
             found = pattern.search(run)
@@ -219,7 +243,12 @@ def _aggregate_rows(
         ordered = None
         if stat == "median" or band == "p10_90":
             ordered = np.sort(matrix, axis=1)  # NaN sort last
-        line = mean if stat == "mean" else _percentile(ordered, count, 0.5)  # type: ignore[arg-type]
+        if stat == "mean":
+            line = mean
+        elif stat == "rank0":
+            line = matrix[:, 0].copy()
+        else:
+            line = _percentile(ordered, count, 0.5)  # type: ignore[arg-type]
         if band == "std":
             deviation = np.where(finite, matrix - mean[:, None], 0.0)
             std = np.sqrt((deviation * deviation).sum(axis=1) / count)
@@ -230,6 +259,11 @@ def _aggregate_rows(
             assert ordered is not None
             low, high = _percentile(ordered, count, 0.1), _percentile(ordered, count, 0.9)
     return line, low, high, count
+
+
+def _check_range(x_range: tuple[float, float] | None) -> None:
+    if x_range is not None and not x_range[0] <= x_range[1]:
+        raise ValueError(f"x_range must be (low, high) with low <= high, got {x_range!r}")
 
 
 def _check_choices(stat: str, band: str) -> None:
@@ -248,10 +282,12 @@ def aggregate(
     width: int | None = 1000,
     smoothing: float = 0.0,
     time_weighted: bool = False,
+    x_range: tuple[float, float] | None = None,
 ) -> GroupSeries:
     """One group's line and band from ``members``: run -> (steps, values), every point.
 
-    Rules in the module docstring. ``width`` None keeps every step.
+    Rules in the module docstring. ``width`` None keeps every step; ``x_range`` (steps,
+    low <= high) downsamples per pixel within that range, as a zoomed series is.
 
     Example::
 
@@ -259,6 +295,7 @@ def aggregate(
         plt.fill_between(group.steps, group.low, group.high)
     """
     _check_choices(stat, band)
+    _check_range(x_range)
     points = [_member_points(s, v, smoothing, time_weighted) for s, v in members.values()]
     union = _union([p[0] for p in points])
     n, m = len(union), max(len(points), 1)
@@ -289,8 +326,10 @@ def aggregate(
     if width is not None and n:
         x = union.astype(np.float64)
         keep = np.union1d(
-            np.union1d(pixel_indices(x, line, width), pixel_indices(x, low, width)),
-            pixel_indices(x, high, width),
+            np.union1d(
+                pixel_indices(x, line, width, x_range), pixel_indices(x, low, width, x_range)
+            ),
+            pixel_indices(x, high, width, x_range),
         )
     return GroupSeries(
         name,
@@ -315,24 +354,38 @@ def grouped_scalars(
     width: int | None = 1000,
     smoothing: float = 0.0,
     time_weighted: bool = False,
+    runs: Sequence[str] | None = None,
+    x_range: tuple[float, float] | None = None,
 ) -> tuple[list[GroupSeries], list[str]]:
     """The groups of the runs holding scalar ``tag``, by name, and the runs left out.
+
+    ``runs``: only these runs are grouped (None: every run); a run of ``runs`` without
+    ``tag`` is skipped. ``x_range``: the step range to downsample within (a zoom).
 
     Example::
 
         groups, left_out = grouped_scalars(provider, "loss", "hparam:lr", band="std")
+        ranks, _ = grouped_scalars(provider, "loss", "rank", stat="rank0")
+        picked, _ = grouped_scalars(provider, "loss", "regex:seed(\\d)", runs=["a_seed0"])
     """
     if isinstance(by, str):
         by = parse_group_by(by)
     _check_choices(stat, band)
+    if stat == "rank0" and by.kind != "rank":
+        raise ValueError(f"stat 'rank0' needs by='rank', not {str(by)!r}")
     if not 0.0 <= smoothing <= 1.0 or math.isnan(smoothing):
         raise ValueError(f"smoothing must be in [0, 1], got {smoothing!r}")
-    runs = sorted({i.run for i in provider.tags(data_class=DataClass.SCALAR) if i.tag == tag})
+    _check_range(x_range)
+    holding = {i.run for i in provider.tags(data_class=DataClass.SCALAR) if i.tag == tag}
+    runs = sorted(holding if runs is None else holding.intersection(runs))
     keys = group_keys(provider, runs, by)
     members: dict[str, list[str]] = {}
     for run in runs:
         if run in keys:
             members.setdefault(keys[run], []).append(run)
+    if by.kind == "rank":
+        for names in members.values():
+            names.sort(key=lambda run: rank_of(run) or ("", 0))
     groups = []
     for name in sorted(members):
         series = {}
@@ -348,6 +401,7 @@ def grouped_scalars(
                 width=width,
                 smoothing=smoothing,
                 time_weighted=time_weighted,
+                x_range=x_range,
             )
         )
     return groups, [run for run in runs if run not in keys]

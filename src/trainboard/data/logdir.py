@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 from trainboard.data import _index, _reading, notes
 from trainboard.data._run import EventFile, RunState, Series
-from trainboard.data._subruns import infer_sub_run
+from trainboard.data._subruns import infer_sub_run, rank_parents, with_ranks
 from trainboard.data._tail import RunReset, Scratch, read_new_bytes, refresh_files
 from trainboard.data.provider import (
     BlobSequencePoint,
@@ -87,6 +87,11 @@ class LogdirProvider(DataProvider):
         self._runs: dict[str, RunState] = {}
         self._reported: dict[tuple[str, str], tuple[int, int]] = {}
         self._reported_runs: set[str] = set()
+        self._unreported: set[str] = set()  # runs read into since the last report
+        # Bumped after anything runs() or tags() list changes; their answers are kept per value.
+        self._generation = 0
+        self._runs_cache: tuple[int, list[Run]] | None = None
+        self._tags_cache: tuple[int, list[TagInfo]] | None = None
         self._warned: set[LoadWarning] = set()
         self._index = _index.IndexFile.for_logdir(self.logdir, cache_dir) if use_cache else None
         self._scratch: Scratch | None = None  # scan buffers, reused by every reload
@@ -117,8 +122,11 @@ class LogdirProvider(DataProvider):
                     removed = sorted(set(self._runs) - set(found))
                     for name in removed:
                         del self._runs[name]
-                    for name, (path, _) in found.items():
-                        self._runs.setdefault(name, RunState(name, path))
+                    new = [name for name in found if name not in self._runs]
+                    for name in new:
+                        self._runs[name] = RunState(name, found[name][0])
+                    if removed or new:
+                        self._generation += 1
                     states = [self._runs[name] for name in sorted(self._runs)]
                 self._progress.found(found, states)
                 if self._scratch is None:
@@ -142,10 +150,13 @@ class LogdirProvider(DataProvider):
             refresh_files(state, names)
             for file_id in range(len(state.files)):
                 before = state.files[file_id].size
-                _read_isolated(state, file_id, scratch)
+                if _read_isolated(state, file_id, scratch):
+                    self._unreported.add(state.name)
+                    self._generation += 1
                 self._progress.file_read(state.name, state.files[file_id], before)
         except RunReset:
             fresh = RunState(state.name, state.path)
+            self._unreported.add(state.name)
             with self._lock:
                 self._runs[state.name] = fresh
                 for key in [k for k in self._reported if k[0] == state.name]:
@@ -157,6 +168,7 @@ class LogdirProvider(DataProvider):
             except RunReset:
                 pass  # changed again while being read: the next reload tries again
             fresh.trim()
+            self._generation += 1
             return True
         if first:
             with self._lock:
@@ -169,7 +181,12 @@ class LogdirProvider(DataProvider):
         new_tags: list[tuple[str, str]] = []
         with self._lock:
             runs = set(self._runs)
+            # Only runs read into (or new) since the last report can have changed.
+            changed = self._unreported | (runs - self._reported_runs)
+            self._unreported = set()
             for name, state in self._runs.items():
+                if name not in changed:
+                    continue
                 for tag, series in state.series.items():
                     key = (name, tag)
                     if key not in self._reported:
@@ -182,8 +199,9 @@ class LogdirProvider(DataProvider):
                     if dropped:
                         purged[key] = dropped
                     self._reported[key] = (len(series), series.purged)
-            for key in [k for k in self._reported if k[0] not in runs]:
-                del self._reported[key]
+            if self._reported_runs - runs:
+                for key in [k for k in self._reported if k[0] not in runs]:
+                    del self._reported[key]
         new_runs = tuple(sorted(runs - self._reported_runs))
         self._reported_runs = runs
         warnings = self.warnings()
@@ -229,8 +247,20 @@ class LogdirProvider(DataProvider):
 
     def runs(self) -> list[Run]:
         with self._lock:
-            listing = [(n, s.start_time, list(s.series)) for n, s in sorted(self._runs.items())]
-        return [Run(name, start, *infer_sub_run(name, tags)) for name, start, tags in listing]
+            generation = self._generation
+            if self._runs_cache is not None and self._runs_cache[0] == generation:
+                return list(self._runs_cache[1])
+            listing = [
+                (n, s.start_time, list(s.series), max((f.mtime_ns for f in s.files), default=0))
+                for n, s in sorted(self._runs.items())
+            ]
+        runs = [
+            Run(name, start, *infer_sub_run(name, tags), last_write_time=mtime / 1e9 or None)
+            for name, start, tags, mtime in listing
+        ]
+        listed = with_ranks(runs)  # rank directories marked, their parents listed once
+        self._runs_cache = (generation, listed)
+        return list(listed)
 
     def tags(
         self,
@@ -240,18 +270,34 @@ class LogdirProvider(DataProvider):
         plugin_name: str | None = None,
     ) -> list[TagInfo]:
         with self._lock:
-            states = [self._state(run)] if run is not None else list(self._runs.values())
-            infos = [
-                _tag_info(state.name, series)
-                for state in sorted(states, key=lambda s: s.name)
-                for series in state.series.values()
-            ]
+            if run is not None and run not in self._runs and run in rank_parents(self._runs):
+                return []  # the parent of rank directories, without event files of its own
+            if run is None:
+                infos = self._all_tags()
+            else:
+                state = self._state(run)
+                infos = [state.series[tag].tag_info(run) for tag in sorted(state.series)]
+        if data_class is None and plugin_name is None:
+            return list(infos)
         return [
             info
-            for info in sorted(infos, key=lambda i: (i.run, i.tag))
+            for info in infos
             if (data_class is None or info.data_class is data_class)
             and (plugin_name is None or info.plugin_name == plugin_name)
         ]
+
+    def _all_tags(self) -> list[TagInfo]:
+        """Every run's tags by (run, tag), kept until something changes (call under the lock)."""
+        generation = self._generation
+        if self._tags_cache is not None and self._tags_cache[0] == generation:
+            return self._tags_cache[1]
+        infos = [
+            state.series[tag].tag_info(name)
+            for name, state in sorted(self._runs.items())
+            for tag in sorted(state.series)
+        ]
+        self._tags_cache = (generation, infos)
+        return infos
 
     # -- reading -----------------------------------------------------------
 
@@ -355,10 +401,12 @@ class LogdirProvider(DataProvider):
     def projector_runs(self) -> list[str]:
         with self._lock:
             names = {".", *self._runs}  # a config at the root counts without event files
+        # One stat per run finds the few with a config; only those pay for the real path.
         return [
             name
             for name in sorted(names)
-            if os.path.isfile(os.path.join(self._run_directory(name), CONFIG_FILENAME))
+            if os.path.isfile(os.path.join(self.logdir, name, CONFIG_FILENAME))
+            and os.path.isfile(os.path.join(self._run_directory(name), CONFIG_FILENAME))
         ]
 
     def _run_directory(self, run: str) -> str:
@@ -416,7 +464,7 @@ class LogdirProvider(DataProvider):
         """Change a run's note; an unknown run (neither read nor noted) is NotFoundError."""
         store = notes.NotesStore(self.logdir)
         with self._lock:
-            known = run in self._runs
+            known = run in self._runs or run in rank_parents(self._runs)
         if not known and run not in store.read():
             raise NotFoundError(f"no run {run!r} in {self.logdir!r}")
         return store.update(run, changes, revision=revision)
@@ -576,23 +624,6 @@ def _discover(logdir: str) -> dict[str, tuple[str, list[str]]]:
     return found
 
 
-def _tag_info(run: str, series: Series) -> TagInfo:
-    count = len(series)
-    metadata = series.metadata
-    return TagInfo(
-        run=run,
-        tag=series.tag,
-        data_class=series.data_class,
-        plugin_name=series.plugin_name,
-        plugin_content=metadata.plugin_data.content,
-        display_name=metadata.display_name,
-        description=metadata.summary_description,
-        num_points=count,
-        last_step=int(series.steps.view()[-1]) if count else None,
-        last_wall_time=float(series.wall_times.view()[-1]) if count else None,
-    )
-
-
 def _file_warnings(state: RunState, now: float) -> Iterable[LoadWarning]:
     messages = {
         "crc": "records skipped because their CRC check failed",
@@ -614,16 +645,18 @@ def _file_warnings(state: RunState, now: float) -> Iterable[LoadWarning]:
             yield LoadWarning(state.name, path, "unreadable", 0, 0, file.unreadable)
 
 
-def _read_isolated(state: RunState, file_id: int, scratch: Scratch) -> None:
+def _read_isolated(state: RunState, file_id: int, scratch: Scratch) -> bool:
     """``read_new_bytes``, where a failure nobody foresaw costs that file, not the reload.
 
     The file is reported ``unreadable`` (a warning on the board) and read again at the
-    next reload; the other files and runs are read as usual.
+    next reload; the other files and runs are read as usual. Returns whether the file
+    had changed (or failed part way: points may have been added).
     """
     try:
-        read_new_bytes(state, file_id, scratch)
+        return read_new_bytes(state, file_id, scratch)
     except (RunReset, AssertionError):  # a reset is handled above; a failed assert is a bug
         raise
     except Exception as exc:
         log.exception("reading %s of run %r failed", state.files[file_id].name, state.name)
         state.files[file_id].unreadable = f"reading it failed: {type(exc).__name__}: {exc}"
+        return True

@@ -44,7 +44,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar, cast
 
 if TYPE_CHECKING:
     import numpy as np
@@ -92,17 +92,30 @@ class Run:
     Attributes:
         name: Path relative to the logdir (``"."`` for the logdir itself).
         start_time: Wall time of the run's first event, or None before any.
-        parent: For a sub-run made by ``add_scalars`` or ``add_hparams``: the run
-            (directory) it belongs to. None otherwise.
+        parent: For a sub-run made by ``add_scalars`` or ``add_hparams``, or a rank
+            directory: the run (directory) it belongs to. None otherwise.
         main_tag: For an ``add_scalars`` sub-run: the ``main_tag`` it was logged under.
-        sub_run: ``"scalars"`` or ``"hparams"`` for a sub-run, else None.
+        sub_run: ``"scalars"`` or ``"hparams"`` for a sub-run, ``"rank"`` for a rank
+            directory ``<parent>/rank_<N>`` of a run written by several processes,
+            else None.
+        last_write_time: When the run's newest data was written (seconds since the
+            epoch): its newest event file's modification time; for a log dir in
+            object storage, its newest object's ``LastModified``. None when unknown.
+            The board shows a run's lag from it.
+        rank: For a rank directory (``sub_run == "rank"``): its rank N.
+        ranks: For a run written by several processes: the ranks of its rank
+            directories, sorted (each readable as the run ``<name>/rank_<N>``);
+            empty for other runs.
     """
 
     name: str
     start_time: float | None = None
     parent: str | None = None
     main_tag: str | None = None
-    sub_run: Literal["scalars", "hparams"] | None = None
+    sub_run: Literal["scalars", "hparams", "rank"] | None = None
+    last_write_time: float | None = None
+    rank: int | None = None
+    ranks: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,6 +401,8 @@ class DataProvider(abc.ABC):
     def __init__(self) -> None:
         self._blob_facts: OrderedDict[tuple[str, str, float], Any] = OrderedDict()
         self._blob_facts_lock = threading.Lock()
+        self._kept: dict[str, Any] = {}
+        self._kept_lock = threading.Lock()
 
     @abc.abstractmethod
     def reload(self) -> ReloadReport:
@@ -451,6 +466,15 @@ class DataProvider(abc.ABC):
     @abc.abstractmethod
     def read_blob(self, key: str) -> bytes:
         """The bytes of one blob (``BlobRef.key``)."""
+
+    def kept(self, owner: str, make: Callable[[], _T]) -> _T:
+        """The object ``owner`` (a module: its caches) keeps for this provider, made by
+        ``make()`` on first use; it lives and goes with the provider."""
+        with self._kept_lock:
+            found = self._kept.get(owner)
+            if found is None:
+                found = self._kept[owner] = make()
+            return cast("_T", found)
 
     def blob_fact(self, ref: BlobRef, name: str, derive: Callable[[bytes], _T]) -> _T:
         """``derive(blob bytes)``, remembered under ``name`` while the blob is unchanged.

@@ -39,6 +39,7 @@ from trainboard.server.routes import (
     notes,
     pr_curves,
     projector,
+    runs_table,
     scalars,
     text,
     visdom_board,
@@ -68,6 +69,7 @@ _ROUTE_MODULES = (
     mesh,
     projector,
     notes,
+    runs_table,
 )
 
 _NOT_BUILT = """<!doctype html><html><meta charset="utf-8"><title>trainboard</title>

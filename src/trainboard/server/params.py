@@ -9,7 +9,7 @@ from starlette.datastructures import QueryParams
 
 from trainboard.server.errors import BadRequestError
 
-__all__ = ["choice", "floating", "integer", "required", "string_list"]
+__all__ = ["choice", "floating", "integer", "required", "string_list", "x_range"]
 
 
 def required(query: QueryParams, name: str) -> str:
@@ -83,3 +83,15 @@ def string_list(query: QueryParams, name: str) -> list[str]:
     raw = query.getlist(name)
     values = [v for v in raw[0].split(",") if v] if len(raw) == 1 else [v for v in raw if v]
     return values
+
+
+def x_range(query: QueryParams) -> tuple[float, float] | None:
+    """``xmin`` and ``xmax`` (a zoom) as ``(xmin, xmax)``: both or neither, xmin < xmax."""
+    xmin, xmax = floating(query, "xmin"), floating(query, "xmax")
+    if (xmin is None) != (xmax is None):
+        raise BadRequestError("give both xmin and xmax, or neither")
+    if xmin is None or xmax is None:
+        return None
+    if not xmin < xmax:
+        raise BadRequestError(f"xmin={xmin} must be less than xmax={xmax}")
+    return (xmin, xmax)

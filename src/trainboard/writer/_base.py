@@ -16,6 +16,7 @@ from typing import Any
 
 from trainboard.writer._convert import check_tag, step_of, walltime_of
 from trainboard.writer._event_file import EventFile
+from trainboard.writer._ranks import RankArg, rank_directory, resolve_rank
 from trainboard.writer._worker import OP_CALL, OP_EVENT, OP_VALUES, Worker
 from trainboard.writer.file_writer import FileWriter, local_logdir, track
 
@@ -49,6 +50,7 @@ class WriterBase:
         comet_config: dict[str, Any] | None = None,
         capture_environment: bool = True,
         system_metrics: bool | float = False,
+        rank: RankArg = "auto",
     ) -> None:
         if logdir is not None:
             if log_dir is not None and os.fspath(log_dir) != os.fspath(logdir):
@@ -71,6 +73,9 @@ class WriterBase:
         if metrics_interval is not None:
             require_psutil()  # before any file is created
         self.log_dir = local_logdir(log_dir) if log_dir else default_logdir(comment)
+        self.rank = resolve_rank(rank)  # of a distributed job: writes <log_dir>/rank_<N>
+        if self.rank is not None:
+            self.log_dir = os.path.join(self.log_dir, rank_directory(self.rank))
         self.purge_step = step_of(purge_step, "purge_step")
         self._max_queue = int(max_queue)
         self._flush_secs = float(flush_secs)

@@ -29,16 +29,23 @@ class EventFile:
     """One event file: created with its ``file_version`` record, then appended to."""
 
     def __init__(self, logdir: str, filename_suffix: str = "") -> None:
-        from trainboard.format.event import event_filename, file_version_event
+        from trainboard.format.event import event_filename
 
         os.makedirs(logdir, exist_ok=True)
         self.logdir = logdir
-        self.path = os.path.join(logdir, event_filename(filename_suffix))
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_BINARY", 0)
-        self._fd: int | None = os.open(self.path, flags, 0o644)
         self.pid = os.getpid()
         self.tag_prefixes: dict[str, bytes] = {}  # scalar fast path: tag -> encoded event tail
         self.auto_steps: dict[str, int] = {}  # tag -> next step for calls without global_step
+        self._fd: int | None = None
+        self._create(os.path.join(logdir, event_filename(filename_suffix)))
+
+    def _create(self, path: str) -> None:
+        """Create ``path`` (it must not exist) and write its ``file_version`` record."""
+        from trainboard.format.event import file_version_event
+
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_BINARY", 0)
+        self.path = path
+        self._fd = os.open(path, flags, 0o644)
         self.write(encode_record(file_version_event(time.time()).SerializeToString()))
 
     @property

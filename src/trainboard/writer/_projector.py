@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from trainboard._storage import is_remote
 from trainboard.writer._base import WriterBase
 from trainboard.writer._convert import check_tag, to_numpy
 
@@ -74,7 +75,8 @@ class ProjectorMethods(WriterBase):
             lines = projector.metadata_lines(metadata, metadata_header, count)
         images = None if label_img is None else _label_images(label_img, count)
         subdir = projector.embedding_subdir(tag, step)
-        save_path = os.path.join(self.log_dir, *subdir.split("/"))
+        root = self._embedding_root()
+        save_path = os.path.join(root, *subdir.split("/"))
         self._check_embedding_dir(save_path, subdir)
         info = projector.embedding_info(
             tag,
@@ -86,12 +88,20 @@ class ProjectorMethods(WriterBase):
             self._projector_embeddings = {}
         self._projector_embeddings[info.tensor_name] = info
         ours = list(self._projector_embeddings.values())
-        log_dir = self.log_dir
         self._submit_call(
-            lambda: _write_embedding(log_dir, save_path, array, lines, images, ours),
+            lambda: _write_embedding(root, save_path, array, lines, images, ours),
             f"add_embedding for tag {tag!r}",
             nbytes=array.nbytes + (0 if images is None else images.nbytes),
         )
+
+    def _embedding_root(self) -> str:
+        """The folder embeddings are written to: the log dir, or for a log dir in object
+        storage its folder in the spill directory, which the store uploads on every sync."""
+        if not is_remote(self.log_dir):
+            return self.log_dir
+        self._get_file_writer()  # starts the worker and its store
+        store = None if self._worker is None else self._worker.store
+        return self.log_dir if store is None else store.local_dir(self.log_dir)
 
     def _check_embedding_dir(self, save_path: str, subdir: str) -> None:
         if not hasattr(self, "_projector_subdirs"):

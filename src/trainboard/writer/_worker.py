@@ -18,6 +18,10 @@ Invariants:
   no bytes sit in a user-space buffer: after ``fork()`` the child cannot write a
   duplicate of the parent's pending data, and a reader never sees a record that a
   later write would complete except at the very end of a batch being written.
+- For a log dir in object storage, ``store`` (``writer/_object_store.py``) uploads the
+  segments the files are cut into on a thread of its own: the periodic sync and every
+  ``flush()`` close the current segments, ``flush()`` then waits for their upload
+  (bounded), and ``stop()`` waits for the last one (bounded).
 """
 
 from __future__ import annotations
@@ -26,11 +30,14 @@ import threading
 import time
 import weakref
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainboard.errors import WriterError
 from trainboard.format.record import encode_record
 from trainboard.writer._event_file import EventFile, event_bytes, scalar_record
+
+if TYPE_CHECKING:
+    from trainboard.writer._object_store import ObjectStore
 
 __all__ = [
     "MAX_PENDING_BYTES",
@@ -107,6 +114,7 @@ class Worker:
         self._last_sync = time.monotonic()
         self._owner = weakref.ref(owner) if owner is not None else None
         self.main_file: EventFile | None = None  # where OP_MAIN_SCALAR items go
+        self.store: ObjectStore | None = None  # uploads the files of an object-store log dir
         self._thread = threading.Thread(target=self._run, name="trainboard-writer", daemon=True)
         self._thread.start()
 
@@ -178,11 +186,18 @@ class Worker:
         self._files.add(file)
 
     def flush(self, *, fsync: bool = False, timeout: float | None = None) -> None:
-        """Return once every item queued before this call is written."""
+        """Return once every item queued before this call is written.
+
+        With a ``store``, the files' current segments are closed too and this waits for
+        their upload (at most the store's flush timeout; then it warns and returns).
+        """
         self.raise_error()
         done = threading.Event()
-        self.pending.append((OP_FLUSH, done, fsync))
+        store = self.store
+        self.pending.append((OP_FLUSH, done, fsync or store is not None))
         self._wait(done, timeout)
+        if store is not None:
+            store.flush()
         self.raise_error()
 
     def close_file(self, file: EventFile) -> None:
@@ -201,6 +216,9 @@ class Worker:
         for file in list(self._files):
             file.close()
         self._files.clear()
+        store, self.store = self.store, None
+        if store is not None:
+            store.close()
 
     def _wait(self, done: threading.Event, timeout: float | None) -> None:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -234,6 +252,8 @@ class Worker:
                 file.sync()
             except OSError as exc:
                 self._record_error(exc, f"syncing {file.path!r}")
+        if self.store is not None:
+            self.store.request_sweep()
 
     def _drain(self) -> None:
         pending = self.pending

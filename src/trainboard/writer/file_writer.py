@@ -11,12 +11,12 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import re
 import threading
 import time
 import weakref
 from typing import Any
 
+from trainboard._storage import file_url_path, url_scheme
 from trainboard.format.kinds._wire import length_delimited
 from trainboard.writer._convert import step_of, walltime_of
 from trainboard.writer._event_file import EventFile
@@ -51,44 +51,43 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 atexit.register(close_all_writers)
 
-# "<scheme>://": two letters at least, so that a Windows drive ("C://x") stays a path.
-_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+)://")
-
 
 def local_logdir(log_dir: str | os.PathLike[str]) -> str:
-    """``log_dir`` as the local path trainboard writes to.
+    """``log_dir`` as trainboard writes to it: a local path, or a checked fsspec URL.
 
     A path is returned as given; a ``file://`` URL as the path after it (as torch's
-    file system layer does; ``file://localhost/x`` is ``/x``). Any other URL scheme
-    (``s3://``, ``gs://``, ``hdfs://``, ...) raises ``ValueError`` naming it:
-    trainboard does not write remote log directories, and would otherwise create a
-    local directory named ``s3:``.
+    file system layer does; ``file://localhost/x`` is ``/x``). Any other URL
+    (``s3://``, ``gs://``, ``az://``, ``memory://``, ...) is an object-store log dir,
+    returned with its scheme in lower case once its fsspec backend is known to be
+    installed: ``MissingDependencyError`` names the extra to install otherwise, and a
+    scheme fsspec does not know raises ``ValueError``, before anything is created.
     """
     path = os.fsdecode(os.fspath(log_dir))
-    match = _URL_SCHEME.match(path)
-    if match is None:
+    scheme = url_scheme(path)  # two letters at least: a Windows drive ("C://x") is a path
+    if scheme is None:
         return path
-    scheme = match.group(1)
-    if scheme.lower() == "file":
-        rest = path[match.end() :]
-        return rest[len("localhost") :] if rest.startswith("localhost/") else rest
-    raise ValueError(
-        f"log_dir {path!r}: trainboard cannot write to {scheme}:// log directories; "
-        "it writes local paths and file:// URLs. Write to a local directory and copy "
-        "it to the remote store (e.g. with `aws s3 sync`)"
-    )
+    if scheme == "file":
+        return file_url_path(path)
+    from trainboard.writer._object_store import check_url
+
+    return check_url(path)
 
 
 class FileWriter:
     """Writes ``Event`` protos to a new event file in ``log_dir``.
 
     Args:
-        log_dir: Directory of the event file; created if missing. A local path or a
-            ``file://`` URL; other URL schemes (``s3://``, ...) raise ``ValueError``.
+        log_dir: Directory of the event file; created if missing. A local path, a
+            ``file://`` URL, or an fsspec URL (``s3://bucket/prefix/run``, ``gs://``,
+            ``az://``, ...; docs/object_storage.md): then the file is written to a local
+            spill directory in segments, each uploaded as an event file of its own, in
+            order, off the calling thread; ``flush()`` and ``close()`` wait for the
+            uploads (bounded). The backend is an extra: ``pip install 'trainboard[s3]'``.
         max_queue: Pending events at which an ``add_*`` call wakes the background
             writer rather than waiting for its next periodic write.
         flush_secs: Seconds between ``fsync`` calls. Events reach the file (and
-            any reader) within ~20 ms whatever this is.
+            any reader) within ~20 ms whatever this is. In object storage: seconds
+            between two segments, i.e. how late the store is at most.
         filename_suffix: Appended to the event file's name.
 
     Example::
@@ -116,15 +115,26 @@ class FileWriter:
         self._worker: Worker | None = (
             Worker(max_queue=max_queue, flush_secs=flush_secs) if _worker is None else _worker
         )
-        self._file: EventFile | None = EventFile(self._log_dir, filename_suffix)
+        self._file: EventFile | None = self._new_file(self._worker)
         self._paths = [self._file.path]  # every event file this writer has written
         self._worker.register(self._file)
         if self._own_worker:
             track(self)
 
+    def _new_file(self, worker: Worker) -> EventFile:
+        """A new event file in the log dir; in object storage, through ``worker``'s store."""
+        if url_scheme(self._log_dir) is None:
+            return EventFile(self._log_dir, self._filename_suffix)
+        from trainboard.writer._object_store import ObjectStore, SegmentedEventFile
+
+        if worker.store is None:
+            worker.store = ObjectStore(self._log_dir)
+        return SegmentedEventFile(worker.store, self._log_dir, self._filename_suffix)
+
     @property
     def path(self) -> str | None:
-        """The event file being written, or None once closed."""
+        """The event file being written (in object storage: the local segment), or None
+        once closed."""
         return None if self._file is None else self._file.path
 
     def get_logdir(self) -> str:
@@ -175,7 +185,8 @@ class FileWriter:
         self.add_event(Event(graph_def=graph.SerializeToString()), None, walltime)
 
     def flush(self) -> None:
-        """Return once every event added before this call is in the file."""
+        """Return once every event added before this call is in the file (in object
+        storage: uploaded, or after a bounded wait a warning)."""
         if self._worker is not None:
             self._worker.flush()
 
@@ -199,7 +210,7 @@ class FileWriter:
         if self._worker is None:
             self._worker = Worker(max_queue=self._max_queue, flush_secs=self._flush_secs)
         if self._file is None:
-            self._file = EventFile(self._log_dir, self._filename_suffix)
+            self._file = self._new_file(self._worker)
             self._paths.append(self._file.path)
             self._worker.register(self._file)
 

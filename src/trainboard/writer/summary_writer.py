@@ -36,15 +36,19 @@ class SummaryWriter(
 
     Args:
         log_dir: Directory to write to. Default ``runs/<Mon DD_HH-MM-SS>_<host><comment>``.
-            tensorboardX's keyword ``logdir`` is accepted too. A local path or a
-            ``file://`` URL; other URL schemes (``s3://``, ...) raise ``ValueError``.
+            tensorboardX's keyword ``logdir`` is accepted too. A local path, a
+            ``file://`` URL, or an fsspec URL (``s3://bucket/prefix/run``, ``gs://``,
+            ``az://``, ...; ``pip install 'trainboard[s3]'``): event files are then
+            written to a local spill directory and uploaded in segments off the training
+            thread, and ``flush()``/``close()`` wait for the uploads (docs/object_storage.md).
         comment: Appended to the default ``log_dir``; ignored when ``log_dir`` is given.
         purge_step: After a crash at step T+X, restart with ``purge_step=T``: readers
             then hide the earlier events with step >= T (a ``SessionLog.START`` marker).
         max_queue: Pending events at which a call wakes the background writer early.
         flush_secs: Seconds between ``fsync`` calls. Independently of it, what is
             logged reaches the event file within ~20 ms, so a dashboard
-            sees new points live.
+            sees new points live. In object storage: seconds between two uploaded
+            segments (how far the store lags behind at most, unless ``flush()``).
         filename_suffix: Appended to every event file name.
         write_to_disk: False turns the writer into a no-op (tensorboardX).
         max_pending: Most events queued before ``on_full`` applies (trainboard).
@@ -62,6 +66,13 @@ class SummaryWriter(
             that many seconds) on a daemon thread, as scalars under ``system/``, until
             ``close()``. Needs psutil (``pip install 'trainboard[system]'``); GPUs need
             pynvml, or torch with CUDA initialized (trainboard).
+        rank: Of a run written by several processes: each rank writes its event files
+            into ``<log_dir>/rank_<N>`` (trainboard; docs/distributed.md). ``"auto"``
+            (default) takes the rank from an initialised ``torch.distributed`` process
+            group, else from torchrun's ``WORLD_SIZE``/``RANK`` environment, when the
+            world size is above 1; a single process writes ``log_dir`` itself. An int
+            forces that rank's directory; None never adds one. :attr:`log_dir` is the
+            directory written, ``rank`` the rank (None without one).
 
     The calling thread only validates and queues; protobufs, image/audio encoding,
     CRCs and file I/O happen on one background thread per writer (shared by the

@@ -11,6 +11,7 @@ import type { ChartSeries } from "../../charts/line_chart";
 import type { SeriesView } from "../../charts/scalar_series";
 import { chartSeries, xValues } from "../../charts/scalar_series";
 import type { ChartSpec, Line } from "./api";
+import { runLabel } from "../../core/run_labels";
 
 export interface Fetched {
   readonly query: ScalarsQuery;
@@ -49,8 +50,8 @@ function seriesByRun(fetched: Fetched | undefined, view: SeriesView): Map<string
 }
 
 function lineLabel(line: Line, manyRuns: boolean, manyTags: boolean): string {
-  if (manyRuns && manyTags) return `${line.run}: ${line.tag}`;
-  return manyTags ? line.tag : line.run;
+  if (manyRuns && manyTags) return `${runLabel(line.run)}: ${line.tag}`;
+  return manyTags ? line.tag : runLabel(line.run);
 }
 
 /** The lines of a multiline chart, in the layout's (run, tag) order. */
@@ -101,7 +102,7 @@ export function marginBands(
       const upper = inBand ? column(fetched.get(s.upper), run, view) : null;
       if (!value && !(lower && upper)) continue;
       const color = colors.run(run);
-      const label = spec.series.length > 1 ? `${run}: ${s.value}` : run;
+      const label = spec.series.length > 1 ? `${runLabel(run)}: ${s.value}` : runLabel(run);
       bands.push({ run, color, value: value ? { ...value, label, color } : null, lower, upper });
     }
   }

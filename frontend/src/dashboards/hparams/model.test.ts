@@ -122,7 +122,7 @@ describe("axes", () => {
 
 describe("the scalars link", () => {
   const run = (name: string, parent: string | null = null, subRun: string | null = null): Run => ({
-    name, parent, subRun, groupTag: null, kinds: new Set(["scalars"]), startTime: 1, lastUpdate: 1,
+    name, parent, subRun, groupTag: null, kinds: new Set(["scalars"]), startTime: 1, lastUpdate: 1, lastWriteTime: null,
   });
   const runs = [run("a"), run("a/hp", "a", "hparams"), run("a/hp2", "a", "hparams"), run("a/loss_x", "a", "scalars"), run("ab"), run("c"), run("c/eval")];
 

@@ -10,7 +10,7 @@ import { DEFAULT_STATE } from "../../core/url_state";
 import { RunsPanel } from "../../shell/runs_panel";
 
 const run = (name: string, parent: string | null = null, subRun: string | null = null, kinds = ["scalars"]): Run => ({
-  name, parent, subRun, groupTag: subRun === "scalars" ? "loss" : null, kinds: new Set(kinds), startTime: 1, lastUpdate: 1,
+  name, parent, subRun, groupTag: subRun === "scalars" ? "loss" : null, kinds: new Set(kinds), startTime: 1, lastUpdate: 1, lastWriteTime: null,
 });
 
 const RUNS: Run[] = [

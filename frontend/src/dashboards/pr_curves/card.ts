@@ -22,6 +22,7 @@ import type { PrSeries } from "./chart";
 import { X_RANGE, Y_RANGE } from "./chart";
 import type { ChartPicture } from "../../charts/export";
 import type { PrTooltipRow } from "./tooltip";
+import { RUN_LABEL_ATTR, runLabel } from "../../core/run_labels";
 
 /** What a card needs of its chart (PrChart; tests pass a stand-in: no canvas there). */
 export interface PrChartLike {
@@ -74,7 +75,7 @@ class RunRow {
       "div",
       { class: "tb-pr-run", "data-testid": "pr-run-row", "data-run": run },
       this.swatch,
-      h("span", { class: "tb-pr-run-name", title: run }, run),
+      h("span", { class: "tb-pr-run-name", title: run, [RUN_LABEL_ATTR]: run }, runLabel(run)),
       this.slider.element,
     );
   }
@@ -126,7 +127,7 @@ export class PrCard implements TagCard<TagCardSpec> {
   picture(): ChartPicture | null {
     const canvas = this.chartRoot.querySelector("canvas");
     if (!canvas) return null;
-    return { title: this.spec.tag, theme: this.env.theme(), canvas, legend: this.drawn.map((s) => ({ label: s.run, color: s.color })) };
+    return { title: this.spec.tag, theme: this.env.theme(), canvas, legend: this.drawn.map((s) => ({ label: runLabel(s.run), color: s.color })) };
   }
 
   setSpec(spec: TagCardSpec): void {

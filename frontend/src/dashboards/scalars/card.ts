@@ -7,8 +7,17 @@
 // line (card-status) says "Loading…" until the first data, and what failed on an error (and a
 // Retry button follows it, card-retry). A zoom is told to env.zoomChanged (the dashboard keeps it in the
 // URL) and set back with setZoom.
+//
+// Grouped (env.grouping() names a `by`; cards of add_scalars groups stay ungrouped): the card
+// fetches GET /api/scalars/groups instead and draws one line and band per group, with the
+// group legend (groups.ts) under the chart; a click on a group there fetches its members as
+// ordinary series and draws them thin beneath. data-grouped="1" while it does. The groups are
+// of the card's runs (the runs panel's selection) and, zoomed, downsampled within the zoom's
+// steps; a grouping the server refuses (400: a regex Python's re rejects) is told to
+// env.groupingFailed besides the card's error.
 
 import type { ApiClient, ScalarsResult } from "../../api/client";
+import { ApiError } from "../../api/client";
 import type { ScalarsQuery } from "../../api/scalars";
 import { fetchScalars } from "../../api/scalars";
 import type { ChartScales, ChartSeries, LineChartCallbacks, LineChartConfig } from "../../charts/line_chart";
@@ -28,6 +37,11 @@ import type { ChartPick } from "../../charts/line_chart";
 import { StepTable } from "../../charts/step_table";
 import { nearestIndex } from "../../charts/tooltip";
 import type { PinBoard } from "../../core/dashboard";
+import type { GroupsQuery, GroupsResult } from "./group_api";
+import { fetchGroups, groupRuns } from "./group_api";
+import type { Grouping } from "./group_settings";
+import { GroupLegend, expandedMembers, groupChartSeries, groupColor, groupLabel, memberChartSeries } from "./groups";
+import { runLabel } from "../../core/run_labels";
 
 /** What a card needs of a chart (LineChart; tests pass a stand-in). */
 export interface ChartLike {
@@ -64,6 +78,48 @@ export interface CardEnv {
   readonly pins?: PinBoard;
   /** A step was picked on the chart: the linked step images and histograms follow. */
   setLinkedStep?(step: number | null): void;
+  /** How runs are grouped (left out, or `by` null: not grouped). */
+  grouping?(): Grouping;
+  /** Every run holding scalar `tag` (a grouped card whose runs are all of them sends no list). */
+  tagRuns?(tag: string): readonly string[] | undefined;
+  /** The server refused grouping by `by` (e.g. a regex Python's re rejects): its message. */
+  groupingFailed?(by: string, message: string): void;
+}
+
+/** A group card's data: the groups, and the members of its expanded groups (null: none). */
+interface GroupedData {
+  readonly query: GroupsQuery;
+  readonly result: GroupsResult;
+  readonly members: { readonly query: ScalarsQuery; readonly result: ScalarsResult } | null;
+}
+
+/** A card's groups, as tests see them (CardDebug.groups): the query asked and the answer. */
+export interface GroupsDebug {
+  readonly by: string;
+  readonly stat: string;
+  readonly band: string;
+  readonly width: number;
+  readonly smoothing: number;
+  /** The runs asked for (null: every run holding the tag). */
+  readonly runs: string[] | null;
+  readonly xmin: number | null;
+  readonly xmax: number | null;
+  readonly ungrouped: string[];
+  readonly groups: GroupDebug[];
+}
+
+/** A group on a card, as tests see it (CardDebug.groups). */
+export interface GroupDebug {
+  readonly name: string;
+  readonly label: string;
+  readonly color: string;
+  readonly members: readonly string[];
+  readonly expanded: boolean;
+  readonly steps: number[];
+  readonly value: (number | null)[];
+  readonly low: (number | null)[];
+  readonly high: (number | null)[];
+  readonly count: number[];
 }
 
 export type CardState = "idle" | "loading" | "ready" | "empty" | "error";
@@ -90,6 +146,9 @@ export class ScalarCard {
   private readonly actions: CardActions;
   private readonly table: StepTable;
   private pick: ChartPick | null = null;
+  private grouped: GroupedData | null = null;
+  private readonly expanded = new Set<string>();
+  private readonly legend: GroupLegend;
 
   constructor(spec: CardSpec, env: CardEnv) {
     this.spec = spec;
@@ -107,6 +166,8 @@ export class ScalarCard {
       this.status,
       downloadLinks(() => this.spec, env.client),
     );
+    this.legend = new GroupLegend((name) => this.toggleGroup(name));
+    this.chartRoot.after(this.legend.element);
     this.table = new StepTable(() => {
       this.setPick(null);
       env.setLinkedStep?.(null);
@@ -147,7 +208,7 @@ export class ScalarCard {
     this.visible = visible;
     if (!visible) return;
     if (this.stale) void this.load();
-    else if (!this.chart && this.result) this.draw();
+    else if (!this.chart && this.hasData()) this.draw();
   }
 
   /** The data changed on the server (or the x axis changed): refetch when visible. */
@@ -169,13 +230,78 @@ export class ScalarCard {
   viewChanged(refetch: "always" | "if-partial" | "never"): void {
     if (refetch === "always") this.zoom = null;
     this.chart?.setConfig(this.chartConfig());
-    if (this.result) this.draw();
-    const partial = this.result !== null && needsServerSmoothing(this.result, this.zoom !== null);
+    if (this.hasData()) this.draw();
+    // A group's line and band are smoothed on the server: a new smoothing always refetches.
+    const partial = this.groupedMode() || (this.result !== null && needsServerSmoothing(this.result, this.zoom !== null));
     if (refetch === "always" || (refetch === "if-partial" && partial)) this.invalidate();
   }
 
   resize(): void {
     this.chart?.resize(this.width());
+  }
+
+  /** The grouping changed: drop what was drawn the other way and refetch. */
+  groupingChanged(): void {
+    const grouped = this.grouped;
+    const by = this.groupedMode() ? (this.env.grouping?.().by ?? null) : null;
+    if (!grouped || grouped.query.by !== by) this.expanded.clear();
+    this.result = null;
+    this.query = null;
+    this.grouped = null;
+    this.legend.show(null, this.expanded, this.env.view().theme);
+    this.chart?.setConfig(this.chartConfig()); // grouped cards are on the step axis
+    this.invalidate();
+  }
+
+  /** Whether the card draws groups (a grouping is on and the card is a plain tag's). */
+  groupedMode(): boolean {
+    return this.spec.parent === null && (this.env.grouping?.().by ?? null) !== null;
+  }
+
+  /** The card's groups, for tests (null: not grouped, or not loaded). */
+  get groups(): GroupsDebug | null {
+    const grouped = this.grouped;
+    if (!grouped) return null;
+    const theme = this.env.view().theme;
+    const list = (values: Float64Array): (number | null)[] => Array.from(values, (v) => (Number.isFinite(v) ? v : null));
+    const { result } = grouped;
+    return {
+      by: result.by,
+      stat: result.stat,
+      band: result.band,
+      width: grouped.query.width,
+      smoothing: grouped.query.smoothing,
+      runs: grouped.query.runs === null ? null : [...grouped.query.runs],
+      xmin: grouped.query.xmin ?? null,
+      xmax: grouped.query.xmax ?? null,
+      ungrouped: [...result.ungrouped],
+      groups: result.groups.map((g, i) => ({
+        name: g.name,
+        label: groupLabel(result.by, g.name),
+        color: groupColor(i, theme),
+        members: [...g.members],
+        expanded: this.expanded.has(g.name),
+        steps: Array.from(g.steps),
+        value: list(g.value),
+        low: list(g.low),
+        high: list(g.high),
+        count: Array.from(g.count),
+      })),
+    };
+  }
+
+  /** Expands (draws the members of) group `name`, or collapses it. */
+  toggleGroup(name: string): void {
+    const expand = !this.expanded.has(name);
+    if (expand) this.expanded.add(name);
+    else this.expanded.delete(name);
+    if (this.grouped) this.draw();
+    // Collapsing only draws less; expanding fetches the members.
+    if (expand) this.invalidate();
+  }
+
+  private hasData(): boolean {
+    return this.groupedMode() ? this.grouped !== null : this.result !== null;
   }
 
   destroy(): void {
@@ -210,7 +336,7 @@ export class ScalarCard {
     this.chartRoot.style.height = `${this.chartHeight()}px`;
     this.chart?.setConfig(this.chartConfig());
     this.chart?.resize(this.width());
-    if (this.result) this.draw();
+    if (this.hasData()) this.draw();
   }
 
   /** The picked step (or range) and its table, for tests. */
@@ -251,13 +377,14 @@ export class ScalarCard {
   picture(): ChartPicture | null {
     const canvas = this.chart?.canvas ?? null;
     if (!canvas) return null;
+    const grouped = this.grouped?.result;
     return {
       title: this.spec.tag,
-      subtitle: this.spec.parent,
+      subtitle: grouped ? `${grouped.stat}, band ${grouped.band}, by ${grouped.by}` : this.spec.parent,
       theme: this.env.view().theme,
       canvas,
       vector: this.chart?.vector?.() ?? null,
-      legend: this.drawn.map((s) => ({ label: s.label, color: s.color })),
+      legend: this.drawn.map((s) => ({ label: s.band ? `${s.label} (${s.band.members} runs)` : runLabel(s.label), color: s.color })),
     };
   }
 
@@ -288,24 +415,36 @@ export class ScalarCard {
     const controller = new AbortController();
     this.controller = controller;
     const query = this.buildQuery();
-    if (!this.result) {
+    if (!this.hasData()) {
       this.setState("loading");
       this.status.textContent = LOADING_STATUS;
       setRetry(this.status, null);
     }
     this.element.dataset.fetching = "1";
     try {
-      const result = await this.env.queue.run(() => {
-        if (controller.signal.aborted) throw new DOMException("aborted", "AbortError");
-        return fetchScalars(this.env.client, query, controller.signal);
-      });
-      if (controller.signal.aborted) return;
-      this.result = result;
-      this.query = query;
+      if (this.groupedMode()) {
+        const grouped = await this.env.queue.run(() => {
+          if (controller.signal.aborted) throw new DOMException("aborted", "AbortError");
+          return this.fetchGrouped(query, controller.signal);
+        });
+        if (controller.signal.aborted) return;
+        this.grouped = grouped;
+      } else {
+        const result = await this.env.queue.run(() => {
+          if (controller.signal.aborted) throw new DOMException("aborted", "AbortError");
+          return fetchScalars(this.env.client, query, controller.signal);
+        });
+        if (controller.signal.aborted) return;
+        this.result = result;
+        this.query = query;
+      }
       this.draw();
     } catch (err) {
       if (controller.signal.aborted || (err instanceof DOMException && err.name === "AbortError")) return;
-      this.status.textContent = `Could not load ${this.spec.tag}: ${err instanceof Error ? err.message : String(err)}`;
+      const message = err instanceof Error ? err.message : String(err);
+      this.status.textContent = `Could not load ${this.spec.tag}: ${message}`;
+      const by = this.groupedMode() ? this.env.grouping?.().by : null;
+      if (by && err instanceof ApiError && err.status === 400) this.env.groupingFailed?.(by, message);
       setRetry(this.status, () => this.invalidate());
       this.setState("error");
     } finally {
@@ -316,12 +455,55 @@ export class ScalarCard {
     }
   }
 
-  private draw(): void {
+  /** The groups for `query`'s width and smoothing, then the members of the expanded ones. */
+  private async fetchGrouped(query: ScalarsQuery, signal: AbortSignal): Promise<GroupedData> {
+    const grouping = this.env.grouping?.();
+    if (!grouping?.by) throw new Error("the card is not grouped");
+    const groupsQuery: GroupsQuery = {
+      tag: query.tag,
+      runs: groupRuns(query.runs, this.env.tagRuns?.(query.tag)),
+      by: grouping.by,
+      stat: grouping.stat,
+      band: grouping.band,
+      width: Math.max(1, Math.min(10000, Math.round(query.width))),
+      smoothing: query.smoothing,
+      smoothingKind: query.smoothingKind,
+      // The zoom is in steps: grouped cards draw on the step axis.
+      xmin: query.xmin,
+      xmax: query.xmax,
+    };
+    const result = await fetchGroups(this.env.client, groupsQuery, signal);
+    const runs = expandedMembers(result, this.expanded);
+    if (runs.length === 0) return { query: groupsQuery, result, members: null };
+    // Members are ordinary series (finer inside a zoom), on the step axis as their groups are.
+    const membersQuery: ScalarsQuery = { ...query, runs, xaxis: "step" };
+    return { query: groupsQuery, result, members: { query: membersQuery, result: await fetchScalars(this.env.client, membersQuery, signal) } };
+  }
+
+  /** What the chart draws: the runs, or the groups (members beneath, then lines over bands). */
+  private chartLines(): ChartSeries[] | null {
+    const view = this.env.view();
+    if (this.groupedMode()) {
+      const grouped = this.grouped;
+      if (!grouped) return null;
+      const members = grouped.members
+        ? memberChartSeries(grouped.result, this.expanded, grouped.members.result, grouped.members.query, view, view.theme)
+        : [];
+      this.legend.show(grouped.result, this.expanded, view.theme);
+      return [...members, ...groupChartSeries(grouped.result, view.theme)];
+    }
+    this.legend.show(null, this.expanded, view.theme);
     const result = this.result;
     const query = this.query;
-    if (!result || !query) return;
-    const view = this.env.view();
-    this.drawn = chartSeries(result, query, view, (run) => this.env.color(run, view.theme));
+    if (!result || !query) return null;
+    return chartSeries(result, query, view, (run) => this.env.color(run, view.theme));
+  }
+
+  private draw(): void {
+    const lines = this.chartLines();
+    if (!lines) return;
+    this.drawn = lines;
+    this.element.dataset.grouped = this.groupedMode() ? "1" : "0";
     const points = this.drawn.reduce((n, s) => n + s.raw.length, 0);
     this.element.dataset.points = String(points);
     this.element.dataset.runs = String(this.drawn.length);

@@ -3,6 +3,9 @@
 // It loads its own tag index (GET /api/tags?kind=scalars) when created, when push messages
 // say runs or scalar tags changed, and after a reconnect. A card's zoom is kept in the URL
 // (zoom_url.ts) and restored from it; the key "s" toggles smoothing (core/keyboard.ts).
+// "Group runs" (group_controls.ts, kept in the URL by group_settings.ts) makes every card of a
+// plain tag draw groups of runs, one line and band each (card.ts, groups.ts), on the step axis
+// (the server aggregates by step).
 
 import type { LiveMessage, PointsUpdate, RunsInfo, TagsIndex } from "../../api/client";
 import { LineChart } from "../../charts/line_chart";
@@ -15,6 +18,8 @@ import { keyboard } from "../../core/keyboard";
 import { DEFAULT_SMOOTHING } from "../../charts/smoothing";
 import { LatestLoad } from "../../core/latest_load";
 import { drawnRuns } from "../../core/selection";
+import type { CappedRuns } from "../../core/run_cap";
+import { RunCapNote, capDrawnRuns } from "../../core/run_cap";
 import type { AppState } from "../../core/url_state";
 import type { ChartFactory } from "./card";
 import { ScalarCard } from "./card";
@@ -22,6 +27,10 @@ import type { CardSpec } from "../../components/scalar_card_specs";
 import { buildCardGroups } from "../../components/scalar_card_specs";
 import { ControlsView, cardViewOf, followViewChange, scalarSettings, scalarSettingsParams } from "../../components/scalar_settings";
 import { formatZoom, parseZoom, zoomParamName } from "./zoom_url";
+import type { GroupsDebug } from "./card";
+import { GroupControls } from "./group_controls";
+import { groupingOf, sameGrouping } from "./group_settings";
+import type { CardView } from "../../components/scalar_settings";
 
 export interface ScalarsOptions {
   /** A stand-in chart for tests (no canvas there). */
@@ -48,6 +57,8 @@ export interface CardDebug {
     readonly raw: number[];
     readonly smoothed: number[] | null;
   }[];
+  /** The card's groups while runs are grouped (null: not grouped). */
+  readonly groups: GroupsDebug | null;
 }
 
 const SMOOTHING_REFETCH_MS = 400;
@@ -58,7 +69,10 @@ export class ScalarsDashboard implements DashboardView {
   private readonly context: DashboardContext;
   private readonly createChart: ChartFactory;
   private readonly controls: ControlsView;
+  private readonly groupControls: GroupControls;
   private readonly grid: CardGrid<CardSpec, ScalarCard>;
+  /** Says when the charts draw only the first MAX_CHART_RUNS selected runs. */
+  private readonly capNote = new RunCapNote();
   private readonly tags: LatestLoad<TagsIndex>;
   private readonly calls = new DebouncedCalls();
   private readonly touched = new Set<string>();
@@ -75,6 +89,7 @@ export class ScalarsDashboard implements DashboardView {
     this.context = context;
     this.createChart = options.createChart ?? ((root, width, config, callbacks) => new LineChart(root, width, config, callbacks));
     this.controls = new ControlsView(context);
+    this.groupControls = new GroupControls(context);
     this.grid = new CardGrid<CardSpec, ScalarCard>({
       emptyTestId: "scalars-empty",
       create: (spec) => this.newCard(spec),
@@ -84,8 +99,9 @@ export class ScalarsDashboard implements DashboardView {
         card.destroy();
       },
     });
-    this.element = h("div", { class: "tb-scalars", "data-testid": "scalars-dashboard" }, this.controls.element, this.grid.empty, this.grid.body);
+    this.element = h("div", { class: "tb-scalars", "data-testid": "scalars-dashboard" }, this.controls.element, this.groupControls.element, this.capNote.element, this.grid.empty, this.grid.body);
     this.controls.show(context.state());
+    this.groupControls.show(context.state());
     this.refetchPartial = this.calls.add(SMOOTHING_REFETCH_MS, () => {
       for (const card of this.cards()) card.viewChanged("if-partial");
     });
@@ -141,14 +157,24 @@ export class ScalarsDashboard implements DashboardView {
 
   stateChanged(state: AppState, previous: AppState): void {
     this.controls.show(state);
+    this.groupControls.show(state);
     if (selectionChanged(state, previous)) this.rebuild();
+    if (!sameGrouping(groupingOf(state), groupingOf(previous))) {
+      for (const card of this.cards()) card.groupingChanged();
+    }
     followViewChange(this.cards(), state, previous, this.refetchPartial);
     for (const card of this.cards()) card.setZoom(this.urlZoom(card.spec, state));
   }
 
   /** The zoom the URL of `state` gives the card of `spec`. */
   private urlZoom(spec: CardSpec, state: AppState = this.context.state()): [number, number] | null {
-    return parseZoom(state.params[zoomParamName(spec.tag, spec.parent)], scalarSettings(state).xaxis);
+    return parseZoom(state.params[zoomParamName(spec.tag, spec.parent)], this.cardView(state).xaxis);
+  }
+
+  /** What cards draw with: the settings, on the step axis while runs are grouped. */
+  private cardView(state: AppState = this.context.state()): CardView {
+    const view = cardViewOf(state, this.context.theme());
+    return groupingOf(state).by !== null ? { ...view, xaxis: "step" } : view;
   }
 
   themeChanged(): void {
@@ -202,6 +228,7 @@ export class ScalarsDashboard implements DashboardView {
         raw: Array.from(s.raw),
         smoothed: s.smoothed ? Array.from(s.smoothed) : null,
       })),
+      groups: card.groups,
     }));
   }
 
@@ -226,9 +253,21 @@ export class ScalarsDashboard implements DashboardView {
   private allSpecs(): CardSpec[] {
     const tags = this.tags.value;
     if (!this.runs || !tags) return [];
-    const state = this.context.state();
-    const drawn = drawnRuns(this.runs.runs, state.runFilter, state.hiddenRuns);
+    const { drawn } = this.chartRuns(this.runs.runs, this.context.state());
     return buildCardGroups(this.runs.runs, tags, drawn, "").flatMap((group) => group.items);
+  }
+
+  /** Every run holding scalar `tag`, as the tag index has them (undefined: not loaded). */
+  private tagRuns(tag: string): string[] | undefined {
+    const tags = this.tags.value;
+    return tags ? [...tags].filter(([, runTags]) => runTags.has(tag)).map(([run]) => run) : undefined;
+  }
+
+  /** The selected runs the charts draw: at most MAX_CHART_RUNS unless grouped (core/run_cap.ts). */
+  private chartRuns(runs: RunsInfo["runs"], state: AppState): CappedRuns {
+    const drawn = drawnRuns(runs, state.runFilter, state.hiddenRuns);
+    // A group's line aggregates every member on the server: no cap there.
+    return groupingOf(state).by !== null ? { drawn, selected: drawn.size } : capDrawnRuns(runs, drawn);
   }
 
   destroy(): void {
@@ -256,13 +295,16 @@ export class ScalarsDashboard implements DashboardView {
       client: this.context.client,
       queue: this.context.queue,
       createChart: this.createChart,
-      view: () => cardViewOf(this.context.state(), this.context.theme()),
+      view: () => this.cardView(),
+      grouping: () => groupingOf(this.context.state()),
+      tagRuns: (tag) => this.tagRuns(tag),
+      groupingFailed: (by, message) => this.groupControls.showError(by, message),
       color: (run, theme) => this.context.colors.color(run, theme),
       pins: this.context.pins,
       setLinkedStep: (step) => this.context.setParams(linkedStepPatch(step)),
       zoomChanged: (range) => {
         const name = zoomParamName(card.spec.tag, card.spec.parent);
-        const xaxis = scalarSettings(this.context.state()).xaxis;
+        const xaxis = this.cardView().xaxis;
         this.context.setParams({ [name]: range ? formatZoom(xaxis, range) : null });
       },
     });
@@ -278,7 +320,9 @@ export class ScalarsDashboard implements DashboardView {
       return;
     }
     const state = this.context.state();
-    const drawn = drawnRuns(this.runs.runs, state.runFilter, state.hiddenRuns);
+    const capped = this.chartRuns(this.runs.runs, state);
+    const drawn = capped.drawn;
+    this.capNote.show(capped);
     const groups = buildCardGroups(this.runs.runs, tags, drawn, state.tagFilter);
     this.grid.show(groups);
     if (this.outside.size > 0) {

@@ -72,7 +72,7 @@ export class TextCard implements TagCard<TextCardSpec> {
     this.card = new Card({
       testId: "text-card",
       title: spec.tag,
-      subtitle: spec.run,
+      subtitleRun: spec.run,
       attrs: { "data-tag": spec.tag, "data-run": spec.run },
       visibility: env.visibility,
       queue: env.queue,

@@ -9,7 +9,6 @@ only what is expanded. See docs/http/graphs.md.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from typing import Any, cast
 
@@ -65,16 +64,8 @@ class _Cache:
                 self.items.popitem(last=False)
 
 
-_CACHES: weakref.WeakKeyDictionary[DataProvider, _Cache] = weakref.WeakKeyDictionary()
-_CACHES_LOCK = threading.Lock()
-
-
 def _cache(provider: DataProvider) -> _Cache:
-    with _CACHES_LOCK:
-        cache = _CACHES.get(provider)
-        if cache is None:
-            cache = _CACHES[provider] = _Cache()
-        return cache
+    return provider.kept(__name__, _Cache)
 
 
 def info_impl(provider: DataProvider) -> GraphInfoResponse:

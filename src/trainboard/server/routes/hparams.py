@@ -38,13 +38,13 @@ def json_number(value: float) -> float | str:
     return "Infinity" if value > 0 else "-Infinity"
 
 
-def _json_value(value: table.HParamValue | None) -> JsonValue:
+def json_value(value: table.HParamValue | None) -> JsonValue:
     if isinstance(value, float):
         return json_number(value)
     return value
 
 
-def _column(column: table.HParamColumn) -> HParamColumn:
+def hparam_column(column: table.HParamColumn) -> HParamColumn:
     interval = None
     if column.interval is not None:
         interval = [json_number(column.interval[0]), json_number(column.interval[1])]
@@ -53,7 +53,7 @@ def _column(column: table.HParamColumn) -> HParamColumn:
         "display_name": column.display_name,
         "description": column.description,
         "type": column.type,
-        "domain": None if column.domain is None else [_json_value(v) for v in column.domain],
+        "domain": None if column.domain is None else [json_value(v) for v in column.domain],
         "interval": interval,
     }
 
@@ -72,7 +72,7 @@ def _session(session: table.Session) -> Session:
         "status": session.status,
         "start_time": session.start_time,
         "end_time": session.end_time,
-        "hparams": {name: _json_value(value) for name, value in session.hparams.items()},
+        "hparams": {name: json_value(value) for name, value in session.hparams.items()},
         "metrics": [_metric_value(value) for value in session.metrics],
     }
 
@@ -81,7 +81,7 @@ def hparams_impl(provider: DataProvider) -> HParamsResponse:
     """Columns (hyperparameters, then metrics) and one entry per session, in run-name order."""
     found = table.hparams_table(provider)
     return {
-        "hparams": [_column(column) for column in found.hparams],
+        "hparams": [hparam_column(column) for column in found.hparams],
         "metrics": [
             {
                 "tag": m.tag,

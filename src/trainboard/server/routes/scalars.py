@@ -14,7 +14,7 @@ from starlette.routing import Route
 from trainboard.data.provider import DataClass, DataProvider, ScalarView, XAxis
 from trainboard.errors import NotFoundError
 from trainboard.server.errors import BadRequestError
-from trainboard.server.params import choice, floating, integer, required, string_list
+from trainboard.server.params import choice, floating, integer, required, string_list, x_range
 from trainboard.server.routes._util import call_impl, finite_or_none, provider_of, query_param
 from trainboard.server.wire import ERRORS, json_response
 from trainboard.server.wire.scalars import ScalarsResponse
@@ -140,15 +140,10 @@ async def scalars_route(request: Request) -> Response:
         raise BadRequestError("missing query parameter 'runs'; expected one or more run names")
     width = integer(query, "width", 1000, low=1, high=10_000)
     xaxis = choice(query, "xaxis", tuple(_X_AXES), "step")
-    xmin, xmax = floating(query, "xmin"), floating(query, "xmax")
-    if (xmin is None) != (xmax is None):
-        raise BadRequestError("give both xmin and xmax, or neither")
-    if xmin is not None and xmax is not None and not xmin < xmax:
-        raise BadRequestError(f"xmin={xmin} must be less than xmax={xmax}")
+    zoom = x_range(query)
     smoothing = floating(query, "smoothing", 0.0, low=0.0, high=1.0, high_open=True) or 0.0
     kind = choice(query, "smoothing_kind", ("ema", "time_ema"), "ema")
     fmt = choice(query, "format", ("json", "binary"), "json")
-    x_range = (xmin, xmax) if xmin is not None and xmax is not None else None
     card = await call_impl(
         scalars_impl,
         await provider_of(request),
@@ -156,7 +151,7 @@ async def scalars_route(request: Request) -> Response:
         runs,
         width=width,
         xaxis=xaxis,
-        x_range=x_range,
+        x_range=zoom,
         smoothing=smoothing,
         time_weighted=kind == "time_ema",
     )

@@ -46,7 +46,14 @@ class LoadProgress(TypedDict):
 
 
 class Run(TypedDict):
-    """One run: its place among add_scalars sub-runs, its dashboard kinds and times."""
+    """One run: its place among add_scalars sub-runs, its dashboard kinds and times.
+
+    ``last_update``: the wall time of its newest point; ``last_write_time``: when its
+    newest event file (object, in object storage) was last written, seconds since the
+    epoch (null when unknown): now minus it is the run's lag. A run written by several
+    processes lists its ``ranks`` (else empty); each rank is a run ``<name>/rank_<N>``
+    with ``sub_run`` ``"rank"``, that ``parent`` and its ``rank`` (else null).
+    """
 
     name: str
     parent: str | None
@@ -55,6 +62,9 @@ class Run(TypedDict):
     kinds: list[Kind]
     start_time: float | None
     last_update: float | None
+    last_write_time: float | None
+    rank: int | None
+    ranks: list[int]
 
 
 class LoadWarning(TypedDict):

@@ -28,11 +28,15 @@ class GroupedSeries(TypedDict):
 
 
 class GroupsResponse(TypedDict):
-    """The groups of the runs holding ``tag``, by name; ``ungrouped``: runs without a key."""
+    """The groups of the runs holding ``tag``, by name; ``ungrouped``: runs without a key.
+
+    With ``by`` ``rank`` each group is a run written by several processes (its name)
+    and its ``members`` are the rank runs ``<run>/rank_<N>``, in rank order; ``stat``
+    ``rank0`` draws rank 0's value as the line."""
 
     tag: str
     by: str
-    stat: Literal["mean", "median"]
+    stat: Literal["mean", "median", "rank0"]
     band: Literal["minmax", "std", "p10_90"]
     groups: list[GroupedSeries]
     ungrouped: list[str]
