@@ -29,11 +29,11 @@ below it); checkpoints and other objects are not downloaded; ``.trash/`` is skip
 
 Run notes are read from the mirrored notes object and written back to the bucket: the
 change is made on a fresh copy (one GET) and uploaded with ``If-Match`` on its ETag
-(``If-None-Match: *`` when there was none) on S3, so a concurrent change by another
-board is a conflict (the caller reloads and retries), never lost. Other backends have
-no conditional write through fsspec: there the window between that GET and the upload
-(a few requests' time) is one where another board's change can be overwritten. Moving a
-run to the trash is refused: an object store has no rename.
+(``If-None-Match: *`` when there was none) on S3 and Azure, so a concurrent change by
+another board is a conflict (the caller reloads and retries), never lost. Other backends
+(GCS among them) have no conditional write through fsspec: there the window between that
+GET and the upload (a few requests' time) is one where another board's change can be
+overwritten. Moving a run to the trash is refused: an object store has no rename.
 """
 
 from __future__ import annotations
@@ -422,32 +422,45 @@ class Mirror:
             return remote.etag
 
     def put(self, key: str, data: bytes, *, expected_etag: str | None) -> None:
-        """Upload ``key`` (and mirror it), only over the version ``expected_etag`` on S3.
+        """Upload ``key`` (and mirror it), only over the version ``expected_etag`` (only
+        where none exists when it is None) on S3 and Azure; unconditionally elsewhere.
 
         Raises:
-            notes.NotesConflictError: the object changed since (S3's precondition failed).
+            notes.NotesConflictError: the object changed since (the store's precondition
+                failed).
         """
         with self._lock, _process_lock(os.path.join(self.directory, "lock")):
-            condition: dict[str, Any] = {}
-            if self.scheme in ("s3", "s3a"):
-                condition = {"IfMatch": expected_etag} if expected_etag else {"mode": "create"}
+            condition = self._condition(expected_etag)
             self._count("put")
             try:
                 response = self.fs.pipe_file(self._remote(key), data, **condition)
-            except (FileExistsError, OSError) as exc:
-                if "pre-condition" in str(exc) or "precondition" in str(exc).lower():
+            except Exception as exc:
+                if _precondition_failed(exc, create=condition.get("mode") == "create"):
                     raise notes.NotesConflictError(
                         f"{self._remote_url(key)} changed meanwhile: reload and try again"
                     ) from exc
                 raise _explain(self.url, self.scheme, f"writing {key}", exc) from exc
-            except Exception as exc:
-                raise _explain(self.url, self.scheme, f"writing {key}", exc) from exc
-            etag = response.get("ETag") if isinstance(response, dict) else None
+            # The new version's ETag as the listing will show it (S3 "ETag", GCS and Azure "etag").
+            etag = _etag(response) if isinstance(response, Mapping) else None
             _write_atomic(self._local(key), data)
             state = self._load_state()
             state[key] = _Object(len(data), etag, time.time())
             self._touch(key, state[key].mtime)
             self._save_state(state)
+
+    def _condition(self, expected_etag: str | None) -> dict[str, Any]:
+        """The backend's arguments for a write only over ``expected_etag``: s3fs's
+        ``If-Match``, adlfs's (the Azure SDK's) ``etag`` and ``match_condition``;
+        ``mode="create"`` (``If-None-Match: *``) when there is no version yet."""
+        if self.scheme in ("s3", "s3a", "az", "abfs", "abfss"):
+            if not expected_etag:
+                return {"mode": "create"}
+            if self.scheme.startswith("s3"):
+                return {"IfMatch": expected_etag}
+            from azure.core import MatchConditions
+
+            return {"etag": expected_etag, "match_condition": MatchConditions.IfNotModified}
+        return {}
 
     def _remote_url(self, key: str) -> str:
         return _storage.join(self.url, key)
@@ -728,6 +741,18 @@ def _mtime(info: Mapping[str, Any]) -> float | None:
                     parsed = parsed.replace(tzinfo=datetime.timezone.utc)
                 return parsed.timestamp()
     return None
+
+
+def _precondition_failed(exc: BaseException, *, create: bool) -> bool:
+    """Whether a conditional write failed because the object is not the version expected:
+    HTTP 412 (s3fs names it in the message, the Azure SDK has ``status_code``), or, for
+    a write only where no object exists, the backend's FileExistsError."""
+    if create and isinstance(exc, FileExistsError):
+        return True
+    if getattr(exc, "status_code", None) == 412:
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, OSError) and ("pre-condition" in text or "precondition" in text)
 
 
 def _explain(url: str, scheme: str, doing: str, exc: BaseException) -> TrainboardError:
