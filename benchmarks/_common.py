@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import platform
+import shutil
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -16,6 +19,7 @@ __all__ = [
     "median_call_seconds",
     "peer_writers",
     "print_table",
+    "tensorboard_command",
     "timed",
 ]
 
@@ -86,6 +90,15 @@ def print_table(
             ratio = ours / values[n] if higher_is_better else values[n] / ours
             ratios.append(f"{ratio:.1f}x {n}")
         print(f"{label + ' (' + unit + ')':44s}{cells}   {', '.join(ratios)} (higher is better)")
+
+
+def tensorboard_command() -> list[str] | None:
+    """How to start TensorBoard: the venv's script beside this Python, else one on PATH."""
+    script = Path(sys.executable).with_name("tensorboard")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("tensorboard")
+    return [found] if found else None
 
 
 # Records, per animation frame, when a scalar card with data first shows a drawn chart.

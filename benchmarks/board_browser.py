@@ -53,7 +53,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.browser: the same server launcher and browser setup
 
-from _common import TENSORBOARD_PROBE, TRAINBOARD_PROBE, header  # noqa: E402
+from _common import TENSORBOARD_PROBE, TRAINBOARD_PROBE, header, tensorboard_command  # noqa: E402
 
 from tests.browser.board_page import cards, drag_zoom, open_board, wait_quiet  # noqa: E402
 from tests.browser.board_process import BoardProcess  # noqa: E402
@@ -143,14 +143,6 @@ def _started(logdir: Path, args: tuple[str, ...], cache_dir: Path | None) -> Ite
         yield board
     finally:
         board.stop()
-
-
-def tensorboard_command() -> list[str] | None:
-    script = Path(sys.executable).with_name("tensorboard")
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("tensorboard")
-    return [found] if found else None
 
 
 @contextlib.contextmanager

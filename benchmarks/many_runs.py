@@ -62,7 +62,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.browser: the same server launcher and browser settings
 
-from _common import TENSORBOARD_PROBE, TRAINBOARD_PROBE, header  # noqa: E402
+from _common import TENSORBOARD_PROBE, TRAINBOARD_PROBE, header, tensorboard_command  # noqa: E402
 
 from tests.browser.board_process import BoardProcess  # noqa: E402
 from tests.browser.chromium import CHROMIUM_ARGS, VIEWPORT, chromium_path  # noqa: E402
@@ -199,14 +199,6 @@ def trainboard_server(logdir: Path, cache_dir: Path) -> Iterator[Server]:
         yield server
     finally:
         server.close()
-
-
-def tensorboard_command() -> list[str] | None:
-    script = Path(sys.executable).with_name("tensorboard")
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("tensorboard")
-    return [found] if found else None
 
 
 @contextlib.contextmanager
