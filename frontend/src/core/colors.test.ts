@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NO_COLOR_PREFS, PALETTE_SIZE, RUN_COLORS_KEY, RunColorStore, RunColors, assignColorSlots, colorGroup, compileGroupRegex, hashName } from "./colors";
+import { MemoryStorage } from "./storage_test_support";
 
 const run = (name: string, startTime: number | null = null) => ({ name, startTime });
 
@@ -43,20 +44,6 @@ describe("run colours", () => {
 });
 
 describe("run colour choices", () => {
-  const storage = (): Storage => {
-    const items = new Map<string, string>();
-    return {
-      get length() {
-        return items.size;
-      },
-      clear: () => items.clear(),
-      getItem: (key) => items.get(key) ?? null,
-      key: (i) => [...items.keys()][i] ?? null,
-      removeItem: (key) => void items.delete(key),
-      setItem: (key, value) => void items.set(key, String(value)),
-    };
-  };
-
   it("groups runs by a regex capture: equal captures share a slot, others keep their own", () => {
     const runs = [run("lr=0.1,seed=1", 1), run("lr=0.1,seed=2", 2), run("lr=0.01,seed=1", 3), run("lr=0.01,seed=2", 4), run("baseline", 5)];
     const slots = assignColorSlots(runs, compileGroupRegex("lr=([^,]+)"));
@@ -85,7 +72,7 @@ describe("run colour choices", () => {
   });
 
   it("keeps the choices across a reload, dropping malformed ones", () => {
-    const store = storage();
+    const store = new MemoryStorage();
     const first = new RunColorStore(store);
     expect(first.value).toEqual(NO_COLOR_PREFS);
     first.save({ picked: { a: "#FF0000", b: "red" }, groupBy: "lr=(\\d+)" });

@@ -4,19 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { CardRef } from "./dashboard";
 import type { PinStorage } from "./pins";
 import { MAX_PINS, PINS_STORAGE_KEY, PinStore, parsePins } from "./pins";
-
-class MemoryStorage implements PinStorage {
-  readonly items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-}
+import { MemoryStorage } from "./storage_test_support";
 
 const loss: CardRef = { dashboard: "scalars", key: "loss", tag: "loss", run: null };
 const image: CardRef = { dashboard: "images", key: "run1\u0000samples", tag: "samples", run: "run1" };

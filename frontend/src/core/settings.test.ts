@@ -1,32 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SMOOTHING, MAX_SMOOTHING } from "../charts/smoothing";
 import { DEFAULT_SETTINGS, SETTINGS_KEY, SettingsStore, sanitizeSettings } from "./settings";
-
-/** A Storage in memory: what a reload of the page would find again. */
-function memoryStorage(): Storage {
-  const items = new Map<string, string>();
-  return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (i) => [...items.keys()][i] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => void items.set(key, String(value)),
-  };
-}
+import { MemoryStorage } from "./storage_test_support";
 
 describe("settings pane store", () => {
   it("starts at the built-in defaults, which match the charts'", () => {
-    const store = new SettingsStore(memoryStorage());
+    const store = new SettingsStore(new MemoryStorage());
     expect(store.value).toEqual(DEFAULT_SETTINGS);
     expect(DEFAULT_SETTINGS.smoothing).toBe(DEFAULT_SMOOTHING);
     expect(sanitizeSettings({ smoothing: 5 }).smoothing).toBe(MAX_SMOOTHING);
   });
 
   it("keeps what was set across a reload (a new store over the same storage)", () => {
-    const storage = memoryStorage();
+    const storage = new MemoryStorage();
     const store = new SettingsStore(storage);
     store.update({ theme: "dark", smoothing: 0.9, xaxis: "wall", ignoreOutliers: false, cardWidth: 640 });
     store.update({ tooltipSort: "nearest", tooltipLimit: 5, tooltipRelative: true, smoothingKind: "time_ema" });
@@ -47,7 +33,7 @@ describe("settings pane store", () => {
   });
 
   it("reads a malformed or foreign entry field by field, never failing", () => {
-    const storage = memoryStorage();
+    const storage = new MemoryStorage();
     storage.setItem(SETTINGS_KEY, "{not json");
     expect(new SettingsStore(storage).value).toEqual(DEFAULT_SETTINGS);
     storage.setItem(SETTINGS_KEY, JSON.stringify({ theme: "purple", smoothing: "0.9", xaxis: "relative", cardWidth: 10, tooltipLimit: -3, extra: 1 }));
@@ -61,7 +47,7 @@ describe("settings pane store", () => {
   });
 
   it("tells subscribers of changes only, with the previous value", () => {
-    const store = new SettingsStore(memoryStorage());
+    const store = new SettingsStore(new MemoryStorage());
     const seen: [number, number][] = [];
     store.subscribe((next, previous) => seen.push([next.smoothing, previous.smoothing]));
     store.update({ smoothing: 0.6 });
@@ -73,7 +59,7 @@ describe("settings pane store", () => {
     const store = new SettingsStore(null);
     store.update({ theme: "light" });
     expect(store.value.theme).toBe("light");
-    const throwing = { ...memoryStorage(), setItem: () => { throw new Error("quota"); }, getItem: () => { throw new Error("denied"); } } as Storage;
+    const throwing: Storage = Object.assign(new MemoryStorage(), { setItem: () => { throw new Error("quota"); }, getItem: () => { throw new Error("denied"); } });
     const guarded = new SettingsStore(throwing);
     guarded.update({ cardWidth: 500 });
     expect(guarded.value.cardWidth).toBe(500);

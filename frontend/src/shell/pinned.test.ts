@@ -10,21 +10,8 @@ import type { VisibilityCallback, VisibilityTracker } from "../core/visibility";
 import type { ChartLike } from "../dashboards/scalars/card";
 import { ScalarsDashboard } from "../dashboards/scalars/index";
 import { App } from "./app";
-import type { PinStorage } from "../core/pins";
 import { PINS_STORAGE_KEY, PinStore } from "../core/pins";
-
-class MemoryStorage implements PinStorage {
-  private readonly items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-}
+import { MemoryStorage } from "../core/storage_test_support";
 
 class StubChart implements ChartLike {
   readonly plotWidth = 300;
